@@ -1,0 +1,266 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from markdownx.models import MarkdownxField
+from markdownx.widgets import AdminMarkdownxWidget
+from simple_history.admin import SimpleHistoryAdmin
+
+from community import services
+from community.models import (
+    Answer,
+    FormatProfile,
+    FormatSoftware,
+    HardwareTier,
+    Post,
+    Scenario,
+    ScenarioFormat,
+    ScenarioSoftware,
+    Software,
+    Tag,
+)
+
+MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+
+admin.site.site_header = "AiNex 편집실"
+admin.site.site_title = "AiNex 편집실"
+admin.site.index_title = "콘텐츠 관리"
+
+
+class MarkdownPreviewAdmin(SimpleHistoryAdmin):
+    """History, plus the live Markdown preview on plain text fields that hold Markdown."""
+
+    markdown_preview_fields: list[str] = []
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.markdown_preview_fields:
+            kwargs["widget"] = AdminMarkdownxWidget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class AnswerForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.is_accepted and cleaned.get("status") not in (
+            None,
+            Answer.Status.PUBLISHED,
+            Answer.Status.INCORRECT,
+        ):
+            self.add_error(
+                "status", "채택된 답변은 게시 상태여야 합니다. 먼저 다른 답변을 채택해 주세요."
+            )
+        if cleaned.get("status") == Answer.Status.INCORRECT:
+            # Marking incorrect withdraws the acceptance; the service saves it.
+            self.instance.is_accepted = False
+        return cleaned
+
+
+class AnswerInline(admin.StackedInline):
+    model = Answer
+    form = AnswerForm
+    fk_name = "post"
+    extra = 0
+    formfield_overrides = MARKDOWN_EDITOR
+    fields = [
+        "body",
+        ("status", "is_accepted"),
+        ("author_name", "published_at"),
+        ("source_label", "source_url"),
+        "editor_note",
+        "corrects",
+    ]
+    readonly_fields = ["is_accepted", "corrects"]
+    show_change_link = True
+
+
+@admin.register(Post)
+class PostAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "kind", "status", "published_at", "answer_total", "updated_at"]
+    list_filter = ["status", "kind", "tags", "formats"]
+    search_fields = ["title", "body", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["tags", "formats", "hardware_tiers", "scenarios"]
+    date_hierarchy = "published_at"
+    formfield_overrides = MARKDOWN_EDITOR
+    inlines = [AnswerInline]
+    fieldsets = [
+        (None, {"fields": ["kind", "title", "slug", "body"]}),
+        ("게시", {"fields": ["status", "published_at", "author_name", "tags"]}),
+        ("참고 자료", {"fields": ["formats", "hardware_tiers", "scenarios"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(answer_total=Count("answers"))
+
+    @admin.display(description="답변 수", ordering="answer_total")
+    def answer_total(self, post):
+        return post.answer_total
+
+
+class AnswerAdminForm(AnswerForm):
+    correction = forms.ModelChoiceField(
+        queryset=Answer.objects.none(),
+        required=False,
+        label="정정 답변",
+        help_text="오답으로 표시할 때, 이 답변을 대신할 같은 게시글의 답변을 고르면 "
+        "그 답변이 게시·채택되고 이 답변과 연결됩니다.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["correction"].queryset = Answer.objects.filter(
+                post=self.instance.post_id
+            ).exclude(pk=self.instance.pk)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("correction") and cleaned.get("status") != Answer.Status.INCORRECT:
+            self.add_error(
+                "correction", "정정 답변은 이 답변을 오답으로 표시할 때만 고를 수 있습니다."
+            )
+        return cleaned
+
+
+@admin.register(Answer)
+class AnswerAdmin(SimpleHistoryAdmin):
+    form = AnswerAdminForm
+    list_display = ["__str__", "status", "is_accepted", "is_correction", "published_at"]
+    list_filter = ["status", "is_accepted", "post__kind"]
+    list_select_related = ["post"]
+    search_fields = ["body", "post__title", "editor_note", "source_label"]
+    raw_id_fields = ["post", "corrects"]
+    readonly_fields = ["is_accepted"]
+    formfield_overrides = MARKDOWN_EDITOR
+    actions = ["accept_selected"]
+    fieldsets = [
+        (None, {"fields": ["post", "body", "author_name", "published_at"]}),
+        ("출처", {"fields": ["source_label", "source_url"]}),
+        (
+            "검수",
+            {
+                "fields": ["status", "is_accepted", "editor_note", "correction", "corrects"],
+                "description": "틀린 답변은 지우지 말고 상태를 '오답'으로 바꾸고 이유를 적은 뒤 "
+                "정정 답변을 고르세요. 오답은 보관되고 독자에게는 정정 답변이 보입니다.",
+            },
+        ),
+    ]
+
+    @admin.display(description="정정 답변", boolean=True)
+    def is_correction(self, answer):
+        return answer.is_correction
+
+    def save_model(self, request, obj, form, change):
+        if obj.status == Answer.Status.INCORRECT and (
+            "status" in form.changed_data or form.cleaned_data.get("correction")
+        ):
+            services.mark_answer_incorrect(
+                answer=obj, note=obj.editor_note, correction=form.cleaned_data.get("correction")
+            )
+        else:
+            super().save_model(request, obj, form, change)
+
+    @admin.action(description="선택한 답변을 채택 (게시글마다 하나)")
+    def accept_selected(self, request, queryset):
+        answers = list(queryset.select_related("post"))
+        if len({a.post_id for a in answers}) != len(answers):
+            self.message_user(
+                request, "한 게시글에서는 답변 하나만 채택할 수 있습니다.", messages.ERROR
+            )
+            return
+        unpublished = [a for a in answers if a.status != Answer.Status.PUBLISHED]
+        if unpublished:
+            self.message_user(request, "게시된 답변만 채택할 수 있습니다.", messages.ERROR)
+            return
+        for answer in answers:
+            services.accept_answer(answer=answer)
+        self.message_user(request, f"답변 {len(answers)}개를 채택했습니다.", messages.SUCCESS)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class FormatSoftwareInline(admin.TabularInline):
+    model = FormatSoftware
+    extra = 0
+    fields = ["order", "software", "is_primary"]
+
+
+@admin.register(FormatProfile)
+class FormatProfileAdmin(MarkdownPreviewAdmin):
+    markdown_preview_fields = ["tip"]
+    list_display = ["name", "extension", "role", "order", "comparison_order"]
+    list_editable = ["order"]
+    list_filter = ["software"]
+    search_fields = ["name", "extension", "role", "features", "tip"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [FormatSoftwareInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "extension", "order"]}),
+        ("매핑 차트", {"fields": ["role", "features", "hardware", "tip"]}),
+        (
+            "비교표 (정정 답변)",
+            {
+                "fields": [
+                    "comparison_order",
+                    "comparison_target",
+                    ("speed_rating", "speed_note"),
+                    ("vram_rating", "vram_note"),
+                    "quality_note",
+                    "recommended_environment",
+                ],
+                "description": "비교표 순서를 비워 두면 비교표에 나오지 않습니다.",
+            },
+        ),
+    ]
+
+
+@admin.register(Software)
+class SoftwareAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "description"]
+    search_fields = ["name", "description"]
+    list_filter = ["formats"]
+
+
+@admin.register(HardwareTier)
+class HardwareTierAdmin(MarkdownPreviewAdmin):
+    markdown_preview_fields = ["rationale"]
+    list_display = ["name", "memory_gb", "platform", "recommendation", "fits_70b", "order"]
+    list_editable = ["order"]
+    list_filter = ["platform", "fits_70b"]
+    list_select_related = ["recommended_format"]
+    search_fields = ["name", "recommendation", "rationale"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class ScenarioFormatInline(admin.TabularInline):
+    model = ScenarioFormat
+    extra = 0
+    fields = ["order", "format", "is_primary"]
+
+
+class ScenarioSoftwareInline(admin.TabularInline):
+    model = ScenarioSoftware
+    extra = 0
+    fields = ["order", "software", "role", "audience", "note", "in_summary"]
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(MarkdownPreviewAdmin):
+    markdown_preview_fields = ["caveat"]
+    list_display = ["code", "label", "summary_label", "os", "run_method", "order"]
+    list_editable = ["order"]
+    list_filter = ["formats", "software"]
+    search_fields = ["code", "label", "situation", "core_goal"]
+    inlines = [ScenarioFormatInline, ScenarioSoftwareInline]
+    fieldsets = [
+        (None, {"fields": ["code", "label", "situation", "core_goal", "order"]}),
+        ("포맷", {"fields": ["format_note", "search_keyword", "search_note"]}),
+        ("환경", {"fields": [("os", "summary_os"), "os_note", "hardware"]}),
+        ("실행 방식", {"fields": [("run_method", "summary_run_method"), "run_method_why"]}),
+        ("요약 매트릭스", {"fields": ["summary_label"]}),
+        ("주의", {"fields": ["caveat"]}),
+    ]

@@ -1,0 +1,89 @@
+"""
+The one Markdown pipeline: Markdown to HTML, then an allow-list sanitizer.
+
+Published HTML and the admin's live preview both come from `render_markdown`
+(settings.MARKDOWNX_MARKDOWNIFY_FUNCTION), so what an editor previews is what
+readers get. Everything not on the allow-lists below is dropped by nh3: script
+and style elements, event-handler attributes, inline styles, and any URL whose
+scheme is not http, https or mailto (so javascript:, data: and vbscript: links
+lose their href).
+"""
+
+import markdown
+import nh3
+
+MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "td": {"align", "colspan", "rowspan"},
+    "ol": {"start"},
+}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def sanitize_html(html: str) -> str:
+    """Keep only allow-listed markup; links get rel=noopener noreferrer nofollow."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+def render_markdown(text: str) -> str:
+    """Render editor Markdown to HTML that is safe to show to every reader."""
+    if not text:
+        return ""
+    html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    return sanitize_html(html)

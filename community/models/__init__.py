@@ -1,0 +1,23 @@
+from .post import Answer, Post, Tag
+from .reference import (
+    FormatProfile,
+    FormatSoftware,
+    HardwareTier,
+    Scenario,
+    ScenarioFormat,
+    ScenarioSoftware,
+    Software,
+)
+
+__all__ = [
+    "Answer",
+    "FormatProfile",
+    "FormatSoftware",
+    "HardwareTier",
+    "Post",
+    "Scenario",
+    "ScenarioFormat",
+    "ScenarioSoftware",
+    "Software",
+    "Tag",
+]

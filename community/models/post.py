@@ -1,0 +1,294 @@
+"""Posts on the community list, their answers, and tags."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from markdownx.models import MarkdownxField
+from simple_history.models import HistoricalRecords
+
+from .reference import FormatProfile, HardwareTier, Scenario
+from .rendered import RenderedMarkdownModel
+
+EXCERPT_LENGTH = 120
+
+
+class TagManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Tag(models.Model):
+    name = models.CharField("이름", max_length=40, unique=True)
+    slug = models.SlugField("슬러그", max_length=40, unique=True, allow_unicode=True)
+
+    objects = TagManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = verbose_name_plural = "태그"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("community:post_list") + f"?tag={self.slug}"
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """Posts a reader may see: published, and not scheduled for later."""
+        return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def newest_first(self):
+        """The list's order; the id breaks ties so that pages never overlap."""
+        return self.order_by("-published_at", "-id")
+
+    def for_list(self):
+        """What a list item shows, in a fixed number of queries for any page size."""
+        public_answers = Answer.objects.public().filter(post=OuterRef("pk"))
+        answer_count = (
+            public_answers.order_by().values("post").annotate(n=models.Count("pk")).values("n")
+        )
+        return (
+            self.defer("body", "body_html")
+            .annotate(
+                answer_count=Coalesce(models.Subquery(answer_count), 0),
+                has_correction=Exists(public_answers.filter(corrects__isnull=False)),
+            )
+            .prefetch_related(
+                Prefetch("tags", queryset=Tag.objects.only("name", "slug")),
+                Prefetch("formats", queryset=FormatProfile.objects.only("name", "slug")),
+            )
+        )
+
+    def for_detail(self):
+        """A post with everything its page and modal show, in a fixed number of queries."""
+        return self.annotate(
+            has_correction=Exists(
+                Answer.objects.public().filter(post=OuterRef("pk"), corrects__isnull=False)
+            )
+        ).prefetch_related(
+            "tags",
+            Prefetch("formats", queryset=FormatProfile.objects.with_software()),
+            Prefetch(
+                "hardware_tiers",
+                queryset=HardwareTier.objects.select_related("recommended_format"),
+            ),
+            Prefetch("scenarios", queryset=Scenario.objects.with_details()),
+            Prefetch(
+                "answers", queryset=Answer.objects.public().best_first(), to_attr="public_answers"
+            ),
+        )
+
+
+class PostManager(models.Manager.from_queryset(PostQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Post(RenderedMarkdownModel):
+    class Kind(models.TextChoices):
+        QUESTION = "question", "질문"
+        DISCUSSION = "discussion", "토론"
+        INFO = "info", "정보"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "초안"
+        PUBLISHED = "published", "게시됨"
+        ARCHIVED = "archived", "보관됨"
+
+    kind = models.CharField("종류", max_length=12, choices=Kind, default=Kind.QUESTION)
+    title = models.CharField("제목", max_length=200)
+    slug = models.SlugField("슬러그", max_length=200, unique=True, allow_unicode=True)
+    body = MarkdownxField("본문")
+    body_html = models.TextField(blank=True, editable=False)
+    excerpt = models.CharField("요약", max_length=EXCERPT_LENGTH + 1, blank=True, editable=False)
+    status = models.CharField("상태", max_length=12, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField("게시일", null=True, blank=True)
+    author_name = models.CharField("작성자", max_length=80, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts", verbose_name="태그")
+    formats = models.ManyToManyField(
+        FormatProfile, blank=True, related_name="posts", verbose_name="관련 포맷"
+    )
+    hardware_tiers = models.ManyToManyField(
+        HardwareTier, blank=True, related_name="posts", verbose_name="관련 하드웨어 구간"
+    )
+    scenarios = models.ManyToManyField(
+        Scenario, blank=True, related_name="posts", verbose_name="관련 시나리오"
+    )
+    created_at = models.DateTimeField("작성일", auto_now_add=True)
+    updated_at = models.DateTimeField("수정일", auto_now=True)
+    history = HistoricalRecords(m2m_fields=[tags, formats, hardware_tiers, scenarios])
+
+    objects = PostManager()
+
+    rendered_fields = (("body", "body_html"),)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = verbose_name_plural = "게시글"
+        indexes = [
+            # Matches the list's filter and order, so a page is an index range scan.
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published"),
+                name="post_published_newest",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_post_has_date",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("community:post_detail", kwargs={"slug": self.slug})
+
+    def get_modal_url(self):
+        return reverse("community:post_modal", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def refresh_rendered_fields(self):
+        super().refresh_rendered_fields()
+        text = " ".join(strip_tags(self.body_html).split())
+        self.excerpt = Truncator(text).chars(EXCERPT_LENGTH)
+
+    @classmethod
+    def derived_field_names(cls):
+        return [*super().derived_field_names(), "excerpt"]
+
+    # The properties below read what `for_detail()` prefetched.
+
+    @property
+    def awaits_answer(self):
+        return self.kind == self.Kind.QUESTION and not self.public_answers
+
+    @property
+    def presents_comparison(self):
+        """True when every format the post presents is in the comparison table, which then
+        stands in for the mapping chart."""
+        formats = self.formats.all()
+        return bool(formats) and all(f.comparison_order is not None for f in formats)
+
+    @property
+    def comparison_formats(self):
+        return sorted(self.formats.all(), key=lambda f: f.comparison_order)
+
+
+class AnswerQuerySet(models.QuerySet):
+    def public(self):
+        """Answers a reader may see; incorrect, superseded and draft answers never are."""
+        return self.filter(status=Answer.Status.PUBLISHED)
+
+    def best_first(self):
+        """The accepted answer first, then the rest oldest first."""
+        return self.order_by("-is_accepted", "published_at", "id")
+
+
+class AnswerManager(models.Manager.from_queryset(AnswerQuerySet)):
+    def get_by_natural_key(self, uid):
+        return self.get(uid=uid)
+
+
+class Answer(RenderedMarkdownModel):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "게시됨"
+        INCORRECT = "incorrect", "오답"
+        SUPERSEDED = "superseded", "대체됨"
+        DRAFT = "draft", "초안"
+
+    # A stable identity for fixtures and backups: answers have no name to be found by.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="answers", verbose_name="게시글"
+    )
+    body = MarkdownxField("답변")
+    body_html = models.TextField(blank=True, editable=False)
+    status = models.CharField("상태", max_length=12, choices=Status, default=Status.DRAFT)
+    is_accepted = models.BooleanField("채택", default=False)
+    author_name = models.CharField("작성자", max_length=80, blank=True)
+    source_label = models.CharField("출처", max_length=120, blank=True)
+    source_url = models.URLField("출처 URL", max_length=500, blank=True)
+    editor_note = models.TextField(
+        "편집자 메모", blank=True, help_text="오답으로 판정한 이유. 오답에는 반드시 적습니다."
+    )
+    # A correction points at the answer it replaces; the wrong one stays, marked.
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+        verbose_name="정정 대상 답변",
+    )
+    published_at = models.DateTimeField("답변일", default=timezone.now)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = AnswerManager()
+
+    rendered_fields = (("body", "body_html"),)
+
+    class Meta:
+        ordering = ["post", "-is_accepted", "published_at", "id"]
+        verbose_name = verbose_name_plural = "답변"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post"],
+                condition=Q(is_accepted=True),
+                name="one_accepted_answer_per_post",
+                violation_error_message="한 게시글에는 채택된 답변이 하나만 있을 수 있습니다.",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_accepted=False) | Q(status="published"),
+                name="accepted_answer_is_published",
+                violation_error_message="게시된 답변만 채택할 수 있습니다.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="incorrect") | ~Q(editor_note=""),
+                name="incorrect_answer_has_note",
+                violation_error_message="오답으로 표시하려면 편집자 메모에 이유를 적어 주세요.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.post} — {self.get_status_display()} 답변"
+
+    def clean(self):
+        if self.corrects_id is not None:
+            if self.corrects_id == self.pk:
+                raise ValidationError({"corrects": "답변은 자기 자신을 정정할 수 없습니다."})
+            if self.corrects.post_id != self.post_id:
+                raise ValidationError({"corrects": "같은 게시글의 답변만 정정할 수 있습니다."})
+
+    def get_absolute_url(self):
+        return self.post.get_absolute_url() + f"#answer-{self.uid}"
+
+    def natural_key(self):
+        return (str(self.uid),)
+
+    @property
+    def is_correction(self):
+        return self.corrects_id is not None

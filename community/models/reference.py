@@ -1,0 +1,358 @@
+"""
+Reference data: model formats, the software that runs them, hardware tiers and
+serving scenarios. Posts and the guide page render these same rows, so a figure
+fixed once in the admin is fixed everywhere it appears.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from .rendered import RenderedMarkdownModel
+
+# The source comparison table rates on a scale whose top mark is six stars.
+MAX_RATING = 6
+
+
+class NamedManager(models.Manager):
+    """Rows found by their unique name, so fixtures can refer to them by it."""
+
+    def get_by_natural_key(self, name):
+        return self.get(name=name)
+
+
+class Software(models.Model):
+    name = models.CharField("이름", max_length=80, unique=True)
+    description = models.CharField("설명", max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    objects = NamedManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = verbose_name_plural = "소프트웨어"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)
+
+
+class FormatProfileQuerySet(models.QuerySet):
+    def with_software(self):
+        """Formats with their recommended software in display order, in two queries."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "format_software",
+                queryset=FormatSoftware.objects.select_related("software"),
+            )
+        )
+
+    def in_comparison(self):
+        """The formats that the corrected answer's comparison table covers, in its order."""
+        return self.filter(comparison_order__isnull=False).order_by("comparison_order")
+
+
+class FormatProfileManager(NamedManager.from_queryset(FormatProfileQuerySet)):
+    pass
+
+
+class FormatProfile(RenderedMarkdownModel):
+    name = models.CharField("포맷 이름", max_length=40, unique=True)
+    slug = models.SlugField("앵커", max_length=40, unique=True)
+    extension = models.CharField("확장자/태그", max_length=40, help_text="예: *.gguf, *-awq")
+    role = models.CharField("역할", max_length=80, help_text="예: 로컬/개인용 표준")
+    features = models.TextField("주 용도 및 특징")
+    hardware = models.TextField("하드웨어", help_text="한 줄에 하나씩")
+    tip = models.TextField("비고 (엔지니어 팁)", blank=True, help_text="Markdown")
+    tip_html = models.TextField(blank=True, editable=False)
+
+    # The corrected answer's comparison table (EXL2 / GGUF / AWQ). A format
+    # with no comparison_order is not in that table.
+    comparison_order = models.PositiveSmallIntegerField("비교표 순서", null=True, blank=True)
+    comparison_target = models.CharField("주요 타겟", max_length=80, blank=True)
+    speed_rating = models.PositiveSmallIntegerField("추론 속도 (별 개수)", null=True, blank=True)
+    speed_note = models.CharField("추론 속도 설명", max_length=80, blank=True)
+    vram_rating = models.PositiveSmallIntegerField("VRAM 효율 (별 개수)", null=True, blank=True)
+    vram_note = models.CharField("VRAM 효율 설명", max_length=80, blank=True)
+    quality_note = models.CharField("화질 (PPL)", max_length=80, blank=True)
+    recommended_environment = models.CharField("추천 환경", max_length=120, blank=True)
+
+    order = models.PositiveSmallIntegerField("표시 순서", default=0)
+    software = models.ManyToManyField(
+        Software, through="FormatSoftware", related_name="formats", verbose_name="추천 실행 SW"
+    )
+    history = HistoricalRecords()
+
+    objects = FormatProfileManager()
+
+    rendered_fields = (("tip", "tip_html"),)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = verbose_name_plural = "모델 포맷"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(speed_rating__isnull=True) | Q(speed_rating__range=(1, MAX_RATING)),
+                name="format_speed_rating_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(vram_rating__isnull=True) | Q(vram_rating__range=(1, MAX_RATING)),
+                name="format_vram_rating_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("community:guide") + f"#format-{self.slug}"
+
+    def natural_key(self):
+        return (self.name,)
+
+    @property
+    def hardware_lines(self):
+        return [line.strip() for line in self.hardware.splitlines() if line.strip()]
+
+
+class FormatSoftwareManager(models.Manager):
+    def get_by_natural_key(self, format_name, software_name):
+        return self.get(format__name=format_name, software__name=software_name)
+
+
+class FormatSoftware(models.Model):
+    """One recommended program for a format; primary ones are the chart's bold entries."""
+
+    format = models.ForeignKey(
+        FormatProfile, on_delete=models.CASCADE, related_name="format_software"
+    )
+    software = models.ForeignKey(Software, on_delete=models.PROTECT, related_name="+")
+    is_primary = models.BooleanField("주 추천", default=False)
+    order = models.PositiveSmallIntegerField("순서", default=0)
+    history = HistoricalRecords()
+
+    objects = FormatSoftwareManager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = verbose_name_plural = "포맷별 추천 SW"
+        constraints = [
+            models.UniqueConstraint(fields=["format", "software"], name="unique_format_software"),
+        ]
+
+    def __str__(self):
+        return f"{self.format} → {self.software}"
+
+    def natural_key(self):
+        return (*self.format.natural_key(), *self.software.natural_key())
+
+    natural_key.dependencies = ["community.formatprofile", "community.software"]
+
+
+class HardwareTier(RenderedMarkdownModel):
+    class Platform(models.TextChoices):
+        NVIDIA_GPU = "nvidia_gpu", "NVIDIA GPU"
+        APPLE_SILICON = "apple_silicon", "Apple Silicon (통합 메모리)"
+        CPU = "cpu", "CPU / 시스템 RAM"
+
+    name = models.CharField("이름", max_length=80, unique=True, help_text="예: VRAM 48GB")
+    slug = models.SlugField("앵커", max_length=40, unique=True)
+    example = models.CharField("예시 구성", max_length=120, blank=True)
+    platform = models.CharField("플랫폼", max_length=20, choices=Platform)
+    memory_gb = models.PositiveSmallIntegerField("메모리 (GB)")
+    memory_is_minimum = models.BooleanField("이상 (최소 용량)", default=False)
+    recommendation = models.CharField("추천 포맷/양자화", max_length=120)
+    recommended_format = models.ForeignKey(
+        FormatProfile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hardware_tiers",
+        verbose_name="추천 포맷",
+    )
+    memory_estimate = models.CharField("예상 메모리 사용량", max_length=120, blank=True)
+    context_note = models.CharField("컨텍스트", max_length=120, blank=True)
+    rationale = models.TextField("이유", help_text="Markdown")
+    rationale_html = models.TextField(blank=True, editable=False)
+    fits_70b = models.BooleanField("70B 모델 적재 가능", default=True)
+    order = models.PositiveSmallIntegerField("표시 순서", default=0)
+    history = HistoricalRecords()
+
+    objects = NamedManager()
+
+    rendered_fields = (("rationale", "rationale_html"),)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = verbose_name_plural = "하드웨어 구간"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("community:guide") + f"#hardware-{self.slug}"
+
+    def natural_key(self):
+        return (self.name,)
+
+
+class ScenarioQuerySet(models.QuerySet):
+    def with_details(self):
+        """Scenarios with their formats and software, in a fixed number of queries."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "scenario_formats", queryset=ScenarioFormat.objects.select_related("format")
+            ),
+            models.Prefetch(
+                "scenario_software", queryset=ScenarioSoftware.objects.select_related("software")
+            ),
+        )
+
+
+class ScenarioManager(models.Manager.from_queryset(ScenarioQuerySet)):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+
+class Scenario(RenderedMarkdownModel):
+    code = models.CharField("코드", max_length=1, unique=True, help_text="A, B, C ...")
+    label = models.CharField("영문 이름", max_length=60, help_text="예: Production Serving")
+    situation = models.CharField("상황", max_length=120, help_text="따옴표 안의 말")
+    summary_label = models.CharField(
+        "요약 매트릭스 이름", max_length=40, help_text="예: 서비스 배포"
+    )
+    core_goal = models.CharField("핵심 목표", max_length=200)
+    format_note = models.CharField("포맷 보충 설명", max_length=120, blank=True)
+    search_keyword = models.CharField("검색 키워드", max_length=120, blank=True)
+    search_note = models.CharField(
+        "검색 키워드 보충", max_length=120, blank=True, help_text="Markdown"
+    )
+    os = models.CharField("추천 OS", max_length=80)
+    os_note = models.CharField("OS 설명", max_length=200, blank=True)
+    summary_os = models.CharField("요약 매트릭스 OS", max_length=40)
+    run_method = models.CharField("실행 방식", max_length=80)
+    run_method_why = models.TextField("실행 방식의 이유")
+    summary_run_method = models.CharField("요약 매트릭스 실행 방식", max_length=40)
+    hardware = models.CharField("권장 하드웨어", max_length=200, blank=True)
+    caveat = models.TextField("주의", blank=True, help_text="Markdown")
+    caveat_html = models.TextField(blank=True, editable=False)
+    search_note_html = models.TextField(blank=True, editable=False)
+    order = models.PositiveSmallIntegerField("표시 순서", default=0)
+    formats = models.ManyToManyField(
+        FormatProfile, through="ScenarioFormat", related_name="scenarios", verbose_name="추천 포맷"
+    )
+    software = models.ManyToManyField(
+        Software, through="ScenarioSoftware", related_name="scenarios", verbose_name="실행 SW"
+    )
+    history = HistoricalRecords()
+
+    objects = ScenarioManager()
+
+    rendered_fields = (("caveat", "caveat_html"), ("search_note", "search_note_html"))
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = verbose_name_plural = "시나리오"
+
+    def __str__(self):
+        return f"Situation {self.code}: {self.label}"
+
+    def get_absolute_url(self):
+        return reverse("community:guide") + f"#scenario-{self.code.lower()}"
+
+    def natural_key(self):
+        return (self.code,)
+
+    # The summary matrix is read off these rows; nothing of it is stored twice.
+    @property
+    def summary_formats(self):
+        return [link.format for link in self.scenario_formats.all() if link.is_primary]
+
+    @property
+    def summary_software(self):
+        return [link.software for link in self.scenario_software.all() if link.in_summary]
+
+
+class ScenarioLinkManager(models.Manager):
+    """Scenario links are found by the scenario's code and the linked row's name."""
+
+    target_field = ""
+
+    def get_by_natural_key(self, code, name):
+        return self.get(scenario__code=code, **{f"{self.target_field}__name": name})
+
+
+class ScenarioFormatManager(ScenarioLinkManager):
+    target_field = "format"
+
+
+class ScenarioSoftwareManager(ScenarioLinkManager):
+    target_field = "software"
+
+
+class ScenarioFormat(models.Model):
+    scenario = models.ForeignKey(
+        Scenario, on_delete=models.CASCADE, related_name="scenario_formats"
+    )
+    format = models.ForeignKey(FormatProfile, on_delete=models.PROTECT, related_name="+")
+    is_primary = models.BooleanField("권장", default=False)
+    order = models.PositiveSmallIntegerField("순서", default=0)
+    history = HistoricalRecords()
+
+    objects = ScenarioFormatManager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = verbose_name_plural = "시나리오별 포맷"
+        constraints = [
+            models.UniqueConstraint(fields=["scenario", "format"], name="unique_scenario_format"),
+        ]
+
+    def __str__(self):
+        return f"{self.scenario.code} → {self.format}"
+
+    def natural_key(self):
+        return (*self.scenario.natural_key(), *self.format.natural_key())
+
+    natural_key.dependencies = ["community.scenario", "community.formatprofile"]
+
+
+class ScenarioSoftware(models.Model):
+    class Role(models.TextChoices):
+        PRIMARY = "primary", "실행 SW"
+        ADDON = "addon", "함께 쓰는 라이브러리"
+        ALTERNATIVE = "alternative", "대안"
+        FRAMEWORK = "framework", "프레임워크"
+
+    scenario = models.ForeignKey(
+        Scenario, on_delete=models.CASCADE, related_name="scenario_software"
+    )
+    software = models.ForeignKey(Software, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField("역할", max_length=12, choices=Role, default=Role.PRIMARY)
+    audience = models.CharField("대상", max_length=40, blank=True, help_text="예: 개발자라면")
+    note = models.CharField("설명", max_length=200, blank=True)
+    in_summary = models.BooleanField("요약 매트릭스에 표시", default=False)
+    order = models.PositiveSmallIntegerField("순서", default=0)
+    history = HistoricalRecords()
+
+    objects = ScenarioSoftwareManager()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = verbose_name_plural = "시나리오별 실행 SW"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scenario", "software"], name="unique_scenario_software"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scenario.code} → {self.software}"
+
+    def natural_key(self):
+        return (*self.scenario.natural_key(), *self.software.natural_key())
+
+    natural_key.dependencies = ["community.scenario", "community.software"]

@@ -1,0 +1,44 @@
+"""Editorial workflows that touch several rows at once."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from community.models import Answer
+
+
+@transaction.atomic
+def mark_answer_incorrect(*, answer: Answer, note: str, correction: Answer | None = None) -> Answer:
+    """
+    Mark `answer` as incorrect, keeping it, with the editors' `note` on why.
+
+    When a `correction` (an answer to the same post) is given, it is linked to
+    the wrong answer, published and accepted in its place, so readers see the
+    corrected answer from the next request on. Returns the wrong answer.
+    """
+    answer.status = Answer.Status.INCORRECT
+    answer.editor_note = note
+    answer.is_accepted = False
+    answer.full_clean()
+    answer.save()
+    if correction is not None:
+        correction.corrects = answer
+        correction.status = Answer.Status.PUBLISHED
+        if correction.published_at is None:
+            correction.published_at = timezone.now()
+        accept_answer(answer=correction)
+    return answer
+
+
+@transaction.atomic
+def accept_answer(*, answer: Answer) -> Answer:
+    """Make `answer` its post's one accepted answer, un-accepting any other."""
+    # Saved one by one (there is at most one) so that the change is in its history.
+    for previous in Answer.objects.filter(post=answer.post_id, is_accepted=True).exclude(
+        pk=answer.pk
+    ):
+        previous.is_accepted = False
+        previous.save()
+    answer.is_accepted = True
+    answer.full_clean()
+    answer.save()
+    return answer

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from community import views
+
+app_name = "community"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("community/", views.post_list, name="post_list"),
+    path("community/<str:slug>/", views.post_detail, name="post_detail"),
+    path("community/<str:slug>/modal/", views.post_modal, name="post_modal"),
+    path("guide/", views.guide, name="guide"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,75 @@
+from django.conf import settings
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from community.models import FormatProfile, HardwareTier, Post, Scenario
+from community.pagination import Cursor, InvalidCursor, paginate_newest_first
+
+HOME_LATEST_COUNT = 5
+
+
+@require_GET
+def home(request):
+    latest_posts = Post.objects.published().for_list().newest_first()[:HOME_LATEST_COUNT]
+    return render(request, "community/home.html", {"latest_posts": latest_posts})
+
+
+@require_GET
+def post_list(request):
+    try:
+        before = Cursor.parse(request.GET["before"]) if "before" in request.GET else None
+        after = Cursor.parse(request.GET["after"]) if "after" in request.GET else None
+    except InvalidCursor as error:
+        return render(
+            request, "400.html", {"reason": str(error), "retry_url": request.path}, status=400
+        )
+    page = paginate_newest_first(
+        Post.objects.published().for_list(),
+        before=before,
+        after=after,
+        size=settings.COMMUNITY_PAGE_SIZE,
+    )
+    return render(request, "community/post_list.html", {"page": page})
+
+
+def _published_post(slug):
+    return get_object_or_404(Post.objects.published().for_detail(), slug=slug)
+
+
+@require_GET
+def post_detail(request, slug):
+    return render(request, "community/post_detail.html", {"post": _published_post(slug)})
+
+
+@require_GET
+def post_modal(request, slug):
+    """The post page's article alone: the list's dialog shows it."""
+    return render(
+        request, "community/post_detail.html#post_article", {"post": _published_post(slug)}
+    )
+
+
+@require_GET
+def guide(request):
+    context = {
+        "formats": FormatProfile.objects.with_software(),
+        "comparison_formats": FormatProfile.objects.in_comparison(),
+        "hardware_tiers": HardwareTier.objects.select_related("recommended_format"),
+        "scenarios": Scenario.objects.with_details(),
+    }
+    return render(request, "community/guide.html", context)
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

@@ -1,0 +1,40 @@
+import pytest
+from django.core.management import call_command
+
+SEED_FIXTURES = ("reference", "posts")
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    # Pages render {% static %}; the hashed-manifest storage needs collectstatic
+    # first, which test_foundation exercises on its own.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def seeded(db):
+    """The full seed content, loaded the way `make run` loads it."""
+    call_command("loaddata", *SEED_FIXTURES, verbosity=0)
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "editor", "editor@example.com", "correct-horse-battery", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user

@@ -1,0 +1,128 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import OperationalError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "k3Jd8s-Qm2Z9x_Lr7Vb4Nc1Hf6Tg0Wy5Pa8Se3Ud2Io9Kl4Mn7Bv1Cx6Za0Qw5Er",
+    "DJANGO_ALLOWED_HOSTS": "ainex.example.kr",
+    "DJANGO_HTTPS": "1",
+}
+
+
+def test_healthz_reports_a_working_database(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert not response.cookies
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable(client, db, monkeypatch):
+    from django.db import connection
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(connection, "cursor", unreachable)
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+    assert not response.cookies
+
+
+def test_healthz_answers_503_against_a_server_that_is_not_there(tmp_path):
+    """A real failed connection (nothing listens on the port), in a fresh process."""
+    script = (
+        "import django; django.setup();"
+        "from django.test import Client;"
+        "r = Client(HTTP_HOST='127.0.0.1').get('/healthz');"
+        "print(r.status_code)"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ainex.settings",
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:9/nowhere",
+        "DJANGO_LOG_LEVEL": "CRITICAL",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "503", result.stderr
+
+
+def test_deploy_check_is_clean_with_the_documented_production_environment():
+    env = {**os.environ, **PRODUCTION_ENV}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_deploy_check_flags_the_insecure_fallback_key():
+    env = {k: v for k, v in {**os.environ, **PRODUCTION_ENV}.items() if k != "DJANGO_SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stdout + result.stderr
+
+
+def test_settings_follow_the_environment(settings):
+    assert settings.LANGUAGE_CODE == "ko-kr"
+    assert settings.TIME_ZONE == "Asia/Seoul"
+    assert settings.USE_TZ
+    assert settings.SECRET_KEY.startswith("django-insecure-") or os.environ.get(
+        "DJANGO_SECRET_KEY"
+    )
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        assert engine == "django.db.backends.postgresql"
+        assert settings.DATABASES["default"]["OPTIONS"]["pool"]
+    else:
+        assert engine == "django.db.backends.sqlite3"
+
+
+def test_redis_url_selects_djangos_redis_cache():
+    script = "import django; django.setup(); from django.conf import settings as s;" \
+        "print(s.CACHES['default']['BACKEND'])"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ainex.settings",
+           "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_collectstatic_writes_hashed_compressed_files(tmp_path, settings):
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", interactive=False, verbosity=0)
+    css = list((tmp_path / "css").glob("site.*.css"))
+    assert css, "no content-hashed site.css"
+    assert (tmp_path / "css" / (css[0].name + ".gz")).exists()
+
+
+@pytest.mark.skipif(not (ROOT / ".git").exists(), reason="not a git checkout")
+def test_no_local_state_is_tracked():
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    forbidden = [
+        path for path in tracked
+        if path.startswith((".venv/", "staticfiles/", "media/"))
+        or path.endswith((".sqlite3", ".pyc", ".env"))
+    ]
+    assert forbidden == []
