@@ -168,13 +168,9 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # published HTML, so editors see what readers will see.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "community.markdown.render_markdown"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
+# Uploads are switched off (community/editor_views.py says why); this path
+# answers the editor's drag-and-drop with a refusal.
 MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
-MARKDOWNX_UPLOAD_CONTENT_TYPES = ("image/jpeg", "image/png", "image/webp")
-MARKDOWNX_UPLOAD_MAX_SIZE = 2 * 1024 * 1024
-MARKDOWNX_MEDIA_PATH = "uploads/"
-# Re-encoding every upload through Pillow strips anything that is not pixels.
-MARKDOWNX_SKIP_RESIZE = ()
-MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}
 
 # --- Security headers -----------------------------------------------------
 # No inline script anywhere: every script is a static file, so script-src

@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from community.models import FormatProfile, HardwareTier, Post, Scenario
+from community.models.reference import in_comparison_order
 from community.pagination import Cursor, InvalidCursor, paginate_newest_first
 
 HOME_LATEST_COUNT = 5
@@ -54,9 +55,10 @@ def post_modal(request, slug):
 
 @require_GET
 def guide(request):
+    formats = list(FormatProfile.objects.with_software())
     context = {
-        "formats": FormatProfile.objects.with_software(),
-        "comparison_formats": FormatProfile.objects.in_comparison(),
+        "formats": formats,
+        "comparison_formats": in_comparison_order(formats),
         "hardware_tiers": HardwareTier.objects.select_related("recommended_format"),
         "scenarios": Scenario.objects.with_details(),
     }

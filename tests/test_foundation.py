@@ -53,7 +53,11 @@ def test_healthz_answers_503_against_a_server_that_is_not_there(tmp_path):
         "DJANGO_LOG_LEVEL": "CRITICAL",
     }
     result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True,
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=60,
     )
     assert result.stdout.strip().splitlines()[-1] == "503", result.stderr
@@ -63,7 +67,11 @@ def test_deploy_check_is_clean_with_the_documented_production_environment():
     env = {**os.environ, **PRODUCTION_ENV}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -72,7 +80,11 @@ def test_deploy_check_flags_the_insecure_fallback_key():
     env = {k: v for k, v in {**os.environ, **PRODUCTION_ENV}.items() if k != "DJANGO_SECRET_KEY"}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stdout + result.stderr
@@ -82,9 +94,7 @@ def test_settings_follow_the_environment(settings):
     assert settings.LANGUAGE_CODE == "ko-kr"
     assert settings.TIME_ZONE == "Asia/Seoul"
     assert settings.USE_TZ
-    assert settings.SECRET_KEY.startswith("django-insecure-") or os.environ.get(
-        "DJANGO_SECRET_KEY"
-    )
+    assert settings.SECRET_KEY.startswith("django-insecure-") or os.environ.get("DJANGO_SECRET_KEY")
     engine = settings.DATABASES["default"]["ENGINE"]
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         assert engine == "django.db.backends.postgresql"
@@ -94,12 +104,23 @@ def test_settings_follow_the_environment(settings):
 
 
 def test_redis_url_selects_djangos_redis_cache():
-    script = "import django; django.setup(); from django.conf import settings as s;" \
+    script = (
+        "import django; django.setup(); from django.conf import settings as s;"
         "print(s.CACHES['default']['BACKEND'])"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ainex.settings",
-           "REDIS_URL": "redis://127.0.0.1:6379/0"}
-    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=60)
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ainex.settings",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
 
 
@@ -121,7 +142,8 @@ def test_no_local_state_is_tracked():
         ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.splitlines()
     forbidden = [
-        path for path in tracked
+        path
+        for path in tracked
         if path.startswith((".venv/", "staticfiles/", "media/"))
         or path.endswith((".sqlite3", ".pyc", ".env"))
     ]

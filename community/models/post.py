@@ -13,7 +13,7 @@ from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
-from .reference import FormatProfile, HardwareTier, Scenario
+from .reference import FormatProfile, HardwareTier, Scenario, in_comparison_order
 from .rendered import RenderedMarkdownModel
 
 EXCERPT_LENGTH = 120
@@ -193,7 +193,7 @@ class Post(RenderedMarkdownModel):
 
     @property
     def comparison_formats(self):
-        return sorted(self.formats.all(), key=lambda f: f.comparison_order)
+        return in_comparison_order(self.formats.all())
 
 
 class AnswerQuerySet(models.QuerySet):
@@ -233,10 +233,11 @@ class Answer(RenderedMarkdownModel):
     editor_note = models.TextField(
         "편집자 메모", blank=True, help_text="오답으로 판정한 이유. 오답에는 반드시 적습니다."
     )
-    # A correction points at the answer it replaces; the wrong one stays, marked.
+    # A correction points at the answer it replaces; the wrong one stays, marked,
+    # and cannot be deleted on its own while a correction refers to it.
     corrects = models.ForeignKey(
         "self",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="corrections",

@@ -50,13 +50,16 @@ class FormatProfileQuerySet(models.QuerySet):
             )
         )
 
-    def in_comparison(self):
-        """The formats that the corrected answer's comparison table covers, in its order."""
-        return self.filter(comparison_order__isnull=False).order_by("comparison_order")
-
 
 class FormatProfileManager(NamedManager.from_queryset(FormatProfileQuerySet)):
     pass
+
+
+def in_comparison_order(formats):
+    """Of `formats`, those in the corrected answer's comparison table, in its order."""
+    return sorted(
+        (f for f in formats if f.comparison_order is not None), key=lambda f: f.comparison_order
+    )
 
 
 class FormatProfile(RenderedMarkdownModel):

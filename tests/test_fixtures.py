@@ -1,0 +1,168 @@
+"""The seed fixtures carry the source documents' content (../shared/seeds)."""
+
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.management import call_command
+
+from community.models import (
+    Answer,
+    FormatProfile,
+    HardwareTier,
+    Post,
+    Scenario,
+)
+from community.models.reference import in_comparison_order
+
+FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+GEMINI_URL = "https://gemini.google.com/app/6bbcb4fb898ae6eb?hl=ko"
+
+
+def row_counts():
+    return {
+        model._meta.label: model._base_manager.count()
+        for model in apps.get_app_config("community").get_models()
+        if not model._meta.label.split(".")[1].startswith("Historical")
+    }
+
+
+def test_every_fixture_loads_twice_into_an_empty_database_without_duplicates(db):
+    fixtures = sorted(path.stem for path in FIXTURE_DIR.glob("*.json"))
+    assert fixtures == ["posts", "reference"]
+    call_command("loaddata", *fixtures, verbosity=0)
+    first = row_counts()
+    call_command("loaddata", *fixtures, verbosity=0)
+    assert row_counts() == first
+    assert first["community.Post"] >= 8
+    assert not Post.objects.filter(body_html="").exists()
+    assert not Answer.objects.filter(body_html="").exists()
+    assert not FormatProfile.objects.filter(tip_html="").exclude(tip="").exists()
+    assert not HardwareTier.objects.filter(rationale_html="").exists()
+
+
+# name: (extension, recommended software in chart order, a phrase of the tip)
+FORMAT_CHART = {
+    "GGUF": ("*.gguf", ["Ollama", "LM Studio", "llama.cpp"], "Q4_K_M"),
+    "AWQ": ("*-awq", ["vLLM", "Text-Gen-WebUI", "Hugging Face Transformers"], "GPTQ보다 빠르고"),
+    "GPTQ": ("*-gptq", ["vLLM", "Text-Gen-WebUI", "AutoGPTQ"], "구형 모델이 GPTQ로 배포"),
+    "Safetensors": (
+        "*.safetensors",
+        ["vLLM", "Hugging Face Transformers", "모든 파이썬 코드"],
+        "피클(pickle) 해킹 위험이 없어",
+    ),
+    "PyTorch Bin": ("*.bin", ["vLLM", "PyTorch", "Hugging Face Transformers"], "굳이 찾아서"),
+    "ONNX": ("*.onnx", ["ONNX Runtime", "Triton Server"], "WebAssembly"),
+    "EXL2": ("*-exl2", ["ExLlamaV2"], "4.65bpw"),
+}
+
+
+def test_the_format_chart_matches_the_source(seeded):
+    formats = {f.name: f for f in FormatProfile.objects.with_software()}
+    assert set(formats) == set(FORMAT_CHART)
+    for name, (extension, software, tip) in FORMAT_CHART.items():
+        fmt = formats[name]
+        assert fmt.extension == extension
+        assert [link.software.name for link in fmt.format_software.all()] == software, name
+        assert tip in fmt.tip, name
+    assert formats["GGUF"].role == "로컬/개인용 표준"
+    primary = [
+        link.software.name for link in formats["GGUF"].format_software.all() if link.is_primary
+    ]
+    assert primary == ["Ollama", "LM Studio"]
+
+
+def test_the_comparison_table_matches_the_corrected_answer(seeded):
+    rows = [
+        (
+            f.name,
+            f.comparison_target,
+            f.speed_rating,
+            f.vram_rating,
+            f.quality_note,
+            f.recommended_environment,
+        )
+        for f in in_comparison_order(FormatProfile.objects.all())
+    ]
+    assert rows == [
+        ("EXL2", "NVIDIA GPU (Hardcore)", 6, 6, "매우 우수 (가변 비트)", "2x RTX 3090/4090"),
+        ("GGUF", "Mac / Low VRAM / CPU", 4, 5, "우수 (K-Quants)", "Mac Studio, 단일 GPU"),
+        ("AWQ", "Production / vLLM", 5, 4, "우수", "H100/A100/A6000 서버"),
+    ]
+
+
+# code: (primary format, software in summary, OS, run method)
+SCENARIOS = {
+    "A": ("AWQ", ["vLLM"], "Linux (Ubuntu 22.04 LTS)", "Docker Container"),
+    "B": (
+        "GGUF",
+        ["Ollama", "LM Studio"],
+        "Mac (macOS) 또는 Windows 11",
+        "Native App (설치형 프로그램)",
+    ),
+    "C": (
+        "Safetensors",
+        ["PyTorch", "Unsloth"],
+        "Linux (Ubuntu) 또는 Windows (WSL2)",
+        "Python Virtual Environment (Conda/Venv)",
+    ),
+}
+
+
+def test_every_scenario_matches_the_source(seeded):
+    scenarios = {s.code: s for s in Scenario.objects.with_details()}
+    assert set(scenarios) == set(SCENARIOS)
+    for code, (fmt, software, os_name, run_method) in SCENARIOS.items():
+        scenario = scenarios[code]
+        assert [f.name for f in scenario.summary_formats] == [fmt]
+        assert [s.name for s in scenario.summary_software] == software
+        assert scenario.os == os_name
+        assert scenario.run_method == run_method
+    assert [link.format.name for link in scenarios["A"].scenario_formats.all()] == ["AWQ", "GPTQ"]
+    assert scenarios["A"].search_keyword == "Llama-3-8B-Instruct-AWQ"
+    assert "TensorRT-LLM" in [link.software.name for link in scenarios["A"].scenario_software.all()]
+    assert "On-the-fly quantization" in scenarios["C"].caveat
+    assert [s.summary_run_method for s in scenarios.values()] == [
+        "Docker (필수)",
+        "Native App",
+        "Conda (가상환경)",
+    ]
+
+
+def test_the_sweet_spots_match_the_corrected_answer(seeded):
+    tiers = {t.memory_gb: t for t in HardwareTier.objects.all()}
+    assert "4.65bpw" in tiers[48].recommendation and "40~42GB" in tiers[48].memory_estimate
+    assert "Q4_K_M 약 43GB" in tiers[64].memory_estimate
+    assert "Q5_K_M 약 52GB" in tiers[64].memory_estimate
+    assert tiers[64].memory_is_minimum
+    assert tiers[24].fits_70b is False
+    assert "IQ2_XXS" in tiers[24].rationale
+    assert tiers[48].fits_70b and tiers[64].fits_70b
+
+
+def test_the_wrong_answer_is_kept_flagged_and_never_public(seeded):
+    question = Post.objects.get(slug="llama-3-70b-quantization")
+    wrong = question.answers.get(status=Answer.Status.INCORRECT)
+    assert "AWQ (Activation-aware Weight Quantization) 4-bit를 추천" in wrong.body
+    assert wrong.editor_note.startswith("여기까지 내용은 명백히 오답입니다")
+    assert not wrong.is_accepted
+    assert wrong not in Answer.objects.public()
+
+    detail = Post.objects.published().for_detail().get(pk=question.pk)
+    assert [a.pk for a in detail.public_answers] == [detail.public_answers[0].pk]
+    corrected = detail.public_answers[0]
+    assert corrected.is_accepted and corrected.corrects == wrong
+    assert corrected.source_url == GEMINI_URL
+    assert "EXL2, GGUF, AWQ" in corrected.body
+
+
+def test_the_format_chart_and_scenario_guide_are_info_posts(seeded):
+    info = Post.objects.published().filter(kind=Post.Kind.INFO)
+    assert info.filter(formats__name="ONNX").exists()
+    assert info.filter(scenarios__code="C").exists()
+
+
+@pytest.mark.parametrize("needle", ["file://", "/home/"])
+def test_no_machine_path_from_the_request_is_seeded(needle):
+    for path in FIXTURE_DIR.glob("*.json"):
+        assert needle not in path.read_text(encoding="utf-8")

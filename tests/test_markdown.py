@@ -1,0 +1,52 @@
+from community.markdown import render_markdown
+
+
+def test_tables_and_fenced_code_survive():
+    html = render_markdown(
+        "| 포맷 | 속도 |\n| :--- | :--- |\n| EXL2 | 빠름 |\n\n```python\nprint('<b>안녕</b>')\n```\n"
+    )
+    assert "<table>" in html and "<td>EXL2</td>" in html
+    assert "<pre><code>" in html
+    # Code is shown, not interpreted.
+    assert "&lt;b&gt;안녕&lt;/b&gt;" in html
+
+
+def test_script_tags_are_removed():
+    html = render_markdown("안녕하세요 <script>alert(1)</script> <SCRIPT src=//x.js></SCRIPT>")
+    assert "<script" not in html.lower()
+    assert "안녕하세요" in html
+
+
+def test_event_handlers_are_stripped():
+    html = render_markdown('<img src="/x.png" onerror="alert(1)"> <a href="/a" onclick="x()">a</a>')
+    assert "onerror" not in html and "onclick" not in html
+
+
+def test_javascript_and_data_links_lose_their_target():
+    html = render_markdown(
+        "[a](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) [c](data:text/html,<script>x</script>) "
+        "[d](vbscript:msgbox(1))"
+    )
+    lowered = html.lower()
+    assert "javascript:" not in lowered
+    assert "data:" not in lowered
+    assert "vbscript:" not in lowered
+
+
+def test_raw_html_is_inert_and_styles_are_dropped():
+    html = render_markdown(
+        '<div style="position:fixed">x</div><iframe src="https://evil.example"></iframe>'
+        "<style>body{display:none}</style><form action=/x><input></form>"
+    )
+    for needle in ("style=", "<iframe", "<style", "<form", "<input"):
+        assert needle not in html
+
+
+def test_links_are_kept_and_marked_nofollow():
+    html = render_markdown("[출처](https://gemini.google.com/app/x)")
+    assert 'href="https://gemini.google.com/app/x"' in html
+    assert "nofollow" in html and "noopener" in html
+
+
+def test_empty_text_renders_empty():
+    assert render_markdown("") == ""

