@@ -181,6 +181,10 @@ class Post(RenderedMarkdownModel):
     # The properties below read what `for_detail()` prefetched.
 
     @property
+    def accepted_answer(self):
+        return next((a for a in self.public_answers if a.is_accepted), None)
+
+    @property
     def awaits_answer(self):
         return self.kind == self.Kind.QUESTION and not self.public_answers
 

@@ -15,7 +15,6 @@ if (dialog) {
   const permalink = dialog.querySelector("[data-dialog-permalink]");
   const loadingTemplate = document.getElementById("post-dialog-loading");
   const errorTemplate = document.getElementById("post-dialog-error");
-  const listUrl = window.location.href;
   let current = null; // { postId, controller }
   let opener = null;
 
@@ -74,10 +73,15 @@ if (dialog) {
     }
   }
 
+  // All closing happens here, synchronously: the dialog's own "close" event
+  // fires later, and could land after Forward has already reopened it.
   function closeDialog() {
     current?.controller.abort();
     current = null;
-    if (dialog.open) dialog.close();
+    if (!dialog.open) return;
+    dialog.close();
+    body.replaceChildren();
+    opener?.focus();
   }
 
   // Closing by Esc or the button goes back in history, so Back and Forward
@@ -128,11 +132,5 @@ if (dialog) {
       event.clientX >= box.left && event.clientX <= box.right &&
       event.clientY >= box.top && event.clientY <= box.bottom;
     if (!inside) requestClose();
-  });
-
-  dialog.addEventListener("close", () => {
-    body.replaceChildren();
-    if (history.state?.postId) history.replaceState(null, "", listUrl);
-    opener?.focus();
   });
 }
