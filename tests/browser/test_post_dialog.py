@@ -1,5 +1,6 @@
 """The list's dialog always shows the clicked post, in a real browser."""
 
+import contextlib
 import re
 import time
 
@@ -68,10 +69,8 @@ def test_a_slow_earlier_response_never_replaces_a_later_click(page, site, consol
 
     def slow(route):
         time.sleep(1.5)
-        try:
+        with contextlib.suppress(Exception):  # the page aborted the request meanwhile
             route.continue_()
-        except Exception:  # the page aborted the request meanwhile
-            pass
 
     page.route(f"**{first.get_modal_url()}", slow)
 
@@ -179,8 +178,8 @@ def test_quick_back_and_forward_end_on_the_post(page, site, console_errors):
     link_of(page, post).click()
     expect(page.locator(DIALOG_ARTICLE)).to_have_attribute("data-post-id", str(post.pk))
     for _ in range(3):
-        page.evaluate("history.back(); setTimeout(() => history.forward(), 0)")
-        page.wait_for_timeout(300)
+        page.go_back()
+        page.go_forward()
     expect(page.locator(DIALOG_ARTICLE)).to_have_attribute("data-post-id", str(post.pk))
     assert page.url == f"{site}{post.get_absolute_url()}"
     assert console_errors == []
