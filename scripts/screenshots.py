@@ -2,7 +2,7 @@
 Screenshots of the list, the open dialog and the guide, at desktop and phone
 widths, in light and dark colour schemes.
 
-    make screenshots                       # against a server it starts itself
+    make screenshots                       # starts its own server on the seeded database
     python scripts/screenshots.py --base-url http://127.0.0.1:8000 --out screenshots
 
 Uses Debian's Chromium (/usr/bin/chromium, or $CHROMIUM). Files are written to
@@ -10,7 +10,13 @@ Uses Debian's Chromium (/usr/bin/chromium, or $CHROMIUM). Files are written to
 """
 
 import argparse
+import contextlib
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -47,6 +53,7 @@ def capture(base_url: str, out: Path) -> list[Path]:
 
                 page.locator(".post-item__link").first.click()
                 page.locator("#post-dialog [data-dialog-body] article[data-post-id]").wait_for()
+                page.wait_for_timeout(300)  # let the opening animation finish
                 written.append(out / f"dialog-{suffix}")
                 page.screenshot(path=written[-1])
 
@@ -58,13 +65,39 @@ def capture(base_url: str, out: Path) -> list[Path]:
     return written
 
 
+@contextlib.contextmanager
+def served_site():
+    """The production server (gunicorn) on a free local port, for the length of the block."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "ainex.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
+        cwd=Path(__file__).resolve().parent.parent,
+    )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"{base_url}/healthz", timeout=1)  # noqa: S310
+                break
+            time.sleep(0.1)
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+    parser.add_argument("--serve", action="store_true", help="start a server for the run")
     parser.add_argument("--out", type=Path, default=Path("screenshots"))
     args = parser.parse_args()
-    for path in capture(args.base_url.rstrip("/"), args.out):
-        print(path)
+    with served_site() if args.serve else contextlib.nullcontext(args.base_url) as base_url:
+        for path in capture(base_url.rstrip("/"), args.out):
+            print(path)
 
 
 if __name__ == "__main__":
