@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.decorators.http import require_GET
+from django.views.generic import RedirectView, TemplateView
 
 from community import editor_views
+from community.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -9,5 +14,12 @@ urlpatterns = [
     # MARKDOWNX_UPLOAD_URLS_PATH), served by our staff-only views.
     path("markdownx/markdownify/", editor_views.markdown_preview, name="markdownx_markdownify"),
     path("markdownx/upload/", editor_views.image_upload, name="markdownx_upload"),
+    path(
+        "robots.txt",
+        require_GET(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
+    ),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("sitemap.xml", require_GET(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("community.urls")),
 ]

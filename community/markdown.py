@@ -6,7 +6,9 @@ Published HTML and the admin's live preview both come from `render_markdown`
 readers get. Everything not on the allow-lists below is dropped by nh3: script
 and style elements, event-handler attributes, inline styles, and any URL whose
 scheme is not http, https or mailto (so javascript:, data: and vbscript: links
-lose their href).
+lose their href). Images are not allowed: uploads are switched off and pages
+make no request to other hosts, so an image could only ever be a tracking pixel
+or a broken picture.
 """
 
 import markdown
@@ -34,7 +36,6 @@ ALLOWED_TAGS = {
     "h6",
     "hr",
     "i",
-    "img",
     "ins",
     "kbd",
     "li",
@@ -61,7 +62,6 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height"},
     "th": {"align", "colspan", "rowspan", "scope"},
     "td": {"align", "colspan", "rowspan"},
     "ol": {"start"},

@@ -31,10 +31,14 @@ def seeded(db):
 
 @pytest.fixture
 def editor(db, django_user_model):
-    from django.contrib.auth.models import Group
+    """A staff account in the Editors group, not a superuser."""
+    from django.contrib.auth.models import Group, Permission
+
+    from community.editors import ensure_editors_group
 
     user = django_user_model.objects.create_user(
         "editor", "editor@example.com", "correct-horse-battery", is_staff=True
     )
-    user.groups.add(Group.objects.get(name="Editors"))
+    # Transactional tests empty every table, the migration's group included.
+    user.groups.add(ensure_editors_group(Group, Permission))
     return user

@@ -1,24 +1,7 @@
-"""
-The "Editors" group: everything editors need to manage content and reference
-data, and nothing else (no users, groups or permissions).
-"""
-
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-EDITORS = "Editors"
-EDITED_MODELS = [
-    "post",
-    "answer",
-    "tag",
-    "formatprofile",
-    "formatsoftware",
-    "software",
-    "hardwaretier",
-    "scenario",
-    "scenarioformat",
-    "scenariosoftware",
-]
+from community.editors import EDITORS_GROUP, ensure_editors_group
 
 
 def create_editors_group(apps, schema_editor):
@@ -27,19 +10,11 @@ def create_editors_group(apps, schema_editor):
     community.models_module = True
     create_permissions(community, apps=apps, verbosity=0)
     community.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=EDITORS)
-    group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="community", content_type__model__in=EDITED_MODELS
-        )
-    )
+    ensure_editors_group(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_editors_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=EDITORS).delete()
+    apps.get_model("auth", "Group").objects.filter(name=EDITORS_GROUP).delete()
 
 
 class Migration(migrations.Migration):

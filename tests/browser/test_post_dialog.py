@@ -9,7 +9,10 @@ from playwright.sync_api import expect
 
 from community.models import Post
 
-pytestmark = pytest.mark.browser
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 DIALOG = "#post-dialog"
 DIALOG_ARTICLE = "#post-dialog [data-dialog-body] article[data-post-id]"

@@ -1,10 +1,10 @@
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-EDITORS_GROUP = "Editors"
+from community.editors import EDITORS_GROUP, ensure_editors_group
 
 
 class Command(BaseCommand):
@@ -44,7 +44,7 @@ class Command(BaseCommand):
         )
         user.set_password(password)
         user.save()
-        user.groups.add(Group.objects.get(name=EDITORS_GROUP))
+        user.groups.add(ensure_editors_group(Group, Permission))
         verb = "Created" if created else "Updated"
         self.stdout.write(
             self.style.SUCCESS(f"{verb} editor {username!r} (group {EDITORS_GROUP}).")

@@ -23,6 +23,10 @@ class Command(loaddata.Command):
         self.finish_loaded_rows()
 
     def save_obj(self, obj):
+        # Raw saves record no revision, but setting many-to-many values would
+        # (django-simple-history listens to m2m_changed); finish_loaded_rows
+        # records the one revision a loaded row needs.
+        obj.object.skip_history_when_saving = True
         saved = super().save_obj(obj)
         if saved:
             self.loaded_instances[type(obj.object)].append(obj.object)
@@ -30,23 +34,27 @@ class Command(loaddata.Command):
 
     def finish_loaded_rows(self):
         for model, instances in self.loaded_instances.items():
+            for instance in instances:
+                del instance.skip_history_when_saving
             if issubclass(model, RenderedMarkdownModel):
                 for instance in instances:
                     instance.refresh_rendered_fields()
                 model._base_manager.using(self.using).bulk_update(
                     instances, model.derived_field_names(), batch_size=500
                 )
-            if hasattr(model, "history"):
-                self.record_first_revisions(model, instances)
+            # Set by django-simple-history on the models it tracks (not on its own tables).
+            history_attribute = getattr(model._meta, "simple_history_manager_attribute", None)
+            if history_attribute:
+                self.record_first_revisions(getattr(model, history_attribute), instances)
 
-    def record_first_revisions(self, model, instances):
+    def record_first_revisions(self, history, instances):
         """Give rows loaded for the first time a revision to revert to; reloading adds none."""
-        pk_name = model._meta.pk.attname
+        pk_name = history.model._meta.pk.attname
         known = set(
-            model.history.filter(**{f"{pk_name}__in": [i.pk for i in instances]}).values_list(
+            history.filter(**{f"{pk_name}__in": [i.pk for i in instances]}).values_list(
                 pk_name, flat=True
             )
         )
         new = [i for i in instances if i.pk not in known]
         if new:
-            model.history.bulk_history_create(new, default_change_reason="loaddata")
+            history.bulk_history_create(new, default_change_reason="loaddata")
