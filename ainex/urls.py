@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.views.decorators.http import require_GET
 from django.views.generic import RedirectView, TemplateView
 
@@ -19,7 +20,11 @@ urlpatterns = [
         require_GET(TemplateView.as_view(template_name="robots.txt", content_type="text/plain")),
     ),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin's).
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    # Resolved per request: the hashed name exists only after collectstatic.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True),
+    ),
     path("sitemap.xml", require_GET(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("", include("community.urls")),
 ]

@@ -154,3 +154,9 @@ def test_no_local_state_is_tracked():
         or path.endswith((".sqlite3", ".pyc", ".env"))
     ]
     assert forbidden == []
+
+
+def test_the_favicon_redirects_to_the_site_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("img/favicon.svg")
