@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from community.caching import cached_page
 from community.models import FormatProfile, HardwareTier, Post, Scenario
 from community.models.reference import in_comparison_order
 from community.pagination import Cursor, InvalidCursor, paginate_newest_first
@@ -13,12 +14,14 @@ HOME_LATEST_COUNT = 5
 
 
 @require_GET
+@cached_page
 def home(request):
     latest_posts = Post.objects.published().for_list().newest_first()[:HOME_LATEST_COUNT]
     return render(request, "community/home.html", {"latest_posts": latest_posts})
 
 
 @require_GET
+@cached_page
 def post_list(request):
     try:
         before = Cursor.parse(request.GET["before"]) if "before" in request.GET else None
@@ -41,11 +44,13 @@ def _published_post(slug):
 
 
 @require_GET
+@cached_page
 def post_detail(request, slug):
     return render(request, "community/post_detail.html", {"post": _published_post(slug)})
 
 
 @require_GET
+@cached_page
 def post_modal(request, slug):
     """The post page's article alone: the list's dialog shows it."""
     return render(
@@ -54,6 +59,7 @@ def post_modal(request, slug):
 
 
 @require_GET
+@cached_page
 def guide(request):
     formats = list(FormatProfile.objects.with_software())
     context = {

@@ -8,9 +8,11 @@ from .reference import (
     ScenarioSoftware,
     Software,
 )
+from .site import ContentVersion
 
 __all__ = [
     "Answer",
+    "ContentVersion",
     "FormatProfile",
     "FormatSoftware",
     "HardwareTier",

@@ -1,0 +1,52 @@
+"""
+Whole-page caching for the public pages.
+
+A cached page is keyed by the request's path and query and by the current
+`ContentVersion`; any save of content bumps that version (`content_changed`),
+so the next request renders afresh, in every server process. Pages are the
+same for every visitor (no user-specific markup), so one copy serves all.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
+
+from community.models import ContentVersion
+
+
+def cached_page(view):
+    """Serve the view's 200 responses from the cache until content changes."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        timeout = settings.PAGE_CACHE_SECONDS
+        if not timeout:
+            return _revalidate(view(request, *args, **kwargs))
+        path_hash = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
+        key = f"page:{ContentVersion.current()}:{path_hash}"
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            return _revalidate(HttpResponse(content, content_type=content_type))
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not response.cookies:
+            cache.set(key, (response.content, response["Content-Type"]), timeout)
+        return _revalidate(response)
+
+    return wrapper
+
+
+def _revalidate(response):
+    # Browsers keep the page but ask again each time; an unchanged page is a
+    # 304 (ConditionalGetMiddleware compares the ETag).
+    patch_cache_control(response, no_cache=True, public=True)
+    return response
+
+
+def content_changed(sender, **kwargs):
+    """Signal receiver: something a public page shows was saved or deleted."""
+    ContentVersion.bump()

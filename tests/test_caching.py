@@ -1,0 +1,101 @@
+"""Public pages are cached, and any editor's save shows on the very next request."""
+
+import pytest
+
+from community import services
+from community.models import Answer, ContentVersion, FormatProfile, Post
+from tests.factories import make_answer, make_post, make_tag
+
+PAGES = ["/", "/community/", "/guide/", "POST", "MODAL"]
+
+
+def url_of(page, post):
+    return {"POST": post.get_absolute_url(), "MODAL": post.get_modal_url()}.get(page, page)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_cached_page_costs_one_query(client, seeded, page, django_assert_num_queries):
+    url = url_of(page, Post.objects.get(slug="llama-3-70b-quantization"))
+    first = client.get(url)
+    with django_assert_num_queries(1):
+        second = client.get(url)
+    assert second.content == first.content
+
+
+def test_caching_can_be_switched_off(client, seeded, settings, django_assert_max_num_queries):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/community/")
+    with django_assert_max_num_queries(10) as captured:
+        client.get("/community/")
+    assert "community_contentversion" not in " ".join(q["sql"] for q in captured.captured_queries)
+    assert len(captured) > 1
+
+
+def test_an_edited_post_shows_on_the_next_request(client, db):
+    post = make_post(body="처음 본문")
+    assert "처음 본문" in client.get(post.get_absolute_url()).content.decode()
+    assert "처음 본문" in client.get(post.get_modal_url()).content.decode()
+    post.body = "고친 본문"
+    post.save()
+    assert "고친 본문" in client.get(post.get_absolute_url()).content.decode()
+    assert "고친 본문" in client.get(post.get_modal_url()).content.decode()
+
+
+def test_a_correction_shows_on_the_next_request(client, db):
+    post = make_post()
+    wrong = make_answer(post, body="틀린 답변입니다", is_accepted=True)
+    correction = make_answer(post, body="정정한 답변입니다", status=Answer.Status.DRAFT)
+    assert "틀린 답변입니다" in client.get(post.get_modal_url()).content.decode()
+    services.mark_answer_incorrect(answer=wrong, note="오답", correction=correction)
+    html = client.get(post.get_modal_url()).content.decode()
+    assert "정정한 답변입니다" in html and "틀린 답변입니다" not in html
+    assert "정정됨" in client.get("/community/").content.decode()
+
+
+def test_tags_reference_records_and_deletes_invalidate_too(client, seeded):
+    post = Post.objects.get(slug="which-gguf-file")
+    client.get("/community/")
+    client.get("/guide/")
+
+    post.tags.add(make_tag(name="새태그"))
+    assert "#새태그" in client.get("/community/").content.decode()
+
+    FormatProfile.objects.filter(name="ONNX").update(
+        extension="*.onnx-x"
+    )  # no signal: stays cached
+    gguf = FormatProfile.objects.get(name="GGUF")
+    gguf.role = "새 역할"
+    gguf.save()
+    html = client.get("/guide/").content.decode()
+    assert "새 역할" in html
+
+    post.delete()
+    assert post.title not in client.get("/community/").content.decode()
+
+
+def test_an_unpublished_post_disappears_from_the_cached_list(client, db):
+    post = make_post(title="곧 내릴 글")
+    assert "곧 내릴 글" in client.get("/community/").content.decode()
+    post.status = Post.Status.ARCHIVED
+    post.save()
+    assert "곧 내릴 글" not in client.get("/community/").content.decode()
+    assert client.get(post.get_absolute_url()).status_code == 404
+
+
+def test_conditional_get_answers_304(client, db):
+    post = make_post()
+    first = client.get(post.get_absolute_url())
+    etag = first["ETag"]
+    assert "no-cache" in first["Cache-Control"]
+    again = client.get(post.get_absolute_url(), headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    post.body = "바뀜"
+    post.save()
+    changed = client.get(post.get_absolute_url(), headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+
+
+def test_every_save_moves_the_version(db):
+    before = ContentVersion.current()
+    make_post()
+    assert ContentVersion.current() > before

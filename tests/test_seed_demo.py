@@ -1,0 +1,39 @@
+from django.core.management import call_command
+
+from community.markdown import render_markdown
+from community.models import Answer, Post
+
+
+def test_seed_demo_inserts_rendered_posts_with_answers_and_tags(
+    seeded, client, django_assert_num_queries, django_assert_max_num_queries
+):
+    before = Post.objects.count()
+    call_command("seed_demo", posts=120, batch=50, verbosity=0)
+    demo = Post.objects.filter(slug__startswith="demo-")
+    assert demo.count() == 120 == Post.objects.count() - before
+    for post in demo[:40]:
+        assert post.body_html == render_markdown(post.body)
+        assert "<table>" in post.body_html and "<pre><code" in post.body_html
+        assert 1_000 < len(post.body.encode()) < 8_000
+        expected_excerpt = Post(body=post.body)
+        expected_excerpt.refresh_rendered_fields()
+        assert post.excerpt == expected_excerpt.excerpt
+    assert Answer.objects.filter(post__in=demo, is_accepted=True).count() == 120
+    for answer in Answer.objects.filter(post__in=demo)[:20]:
+        assert answer.body_html == render_markdown(answer.body)
+    assert all(post.tags.count() == 2 for post in demo[:10])
+
+    # The pages read the demo content with the same query budget.
+    with django_assert_num_queries(4):
+        assert client.get("/community/").status_code == 200
+    # At most the full budget: prefetches of relations a post lacks are skipped.
+    with django_assert_max_num_queries(10):
+        assert client.get(demo.first().get_absolute_url()).status_code == 200
+
+
+def test_seed_demo_needs_the_reference_data(db):
+    import pytest
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="loaddata reference"):
+        call_command("seed_demo", posts=1, verbosity=0)
