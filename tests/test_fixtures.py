@@ -19,11 +19,11 @@ FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 GEMINI_URL = "https://gemini.google.com/app/6bbcb4fb898ae6eb?hl=ko"
 
 
-def row_counts():
+def row_counts(history=False):
     return {
         model._meta.label: model._base_manager.count()
         for model in apps.get_app_config("community").get_models()
-        if not model._meta.label.split(".")[1].startswith("Historical")
+        if model._meta.label.split(".")[1].startswith("Historical") == history
     }
 
 
@@ -31,9 +31,13 @@ def test_every_fixture_loads_twice_into_an_empty_database_without_duplicates(db)
     fixtures = sorted(path.stem for path in FIXTURE_DIR.glob("*.json"))
     assert fixtures == ["posts", "reference"]
     call_command("loaddata", *fixtures, verbosity=0)
-    first = row_counts()
+    first, first_history = row_counts(), row_counts(history=True)
     call_command("loaddata", *fixtures, verbosity=0)
     assert row_counts() == first
+    # Each loaded row has one first revision; loading again adds none.
+    assert row_counts(history=True) == first_history
+    assert first_history["community.HistoricalPost"] == first["community.Post"]
+    assert first_history["community.HistoricalAnswer"] == first["community.Answer"]
     assert first["community.Post"] >= 8
     assert not Post.objects.filter(body_html="").exists()
     assert not Answer.objects.filter(body_html="").exists()

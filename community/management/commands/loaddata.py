@@ -45,11 +45,12 @@ class Command(loaddata.Command):
             # Set by django-simple-history on the models it tracks (not on its own tables).
             history_attribute = getattr(model._meta, "simple_history_manager_attribute", None)
             if history_attribute:
-                self.record_first_revisions(getattr(model, history_attribute), instances)
+                self.record_first_revisions(model, getattr(model, history_attribute), instances)
 
-    def record_first_revisions(self, history, instances):
+    def record_first_revisions(self, model, history, instances):
         """Give rows loaded for the first time a revision to revert to; reloading adds none."""
-        pk_name = history.model._meta.pk.attname
+        # Revisions name their row by the tracked model's primary key field.
+        pk_name = model._meta.pk.attname
         known = set(
             history.filter(**{f"{pk_name}__in": [i.pk for i in instances]}).values_list(
                 pk_name, flat=True

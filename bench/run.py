@@ -1,0 +1,309 @@
+"""
+The benchmark: AiNex's public pages against the ceiling of its own stack.
+
+    make bench BENCH_ARGS="--posts 1000000"
+    .venv/bin/python bench/run.py --posts 1000000 [--duration 10] [--connections 16]
+        [--workers 4] [--redis] [--lighthouse]
+
+It fills a PostgreSQL database (DATABASE_URL, default ainex_bench on the local
+server) up to --posts posts with `seed_demo`, starts gunicorn with the same
+worker count for every target, warms each target up, and drives it with wrk at
+a fixed concurrency for a fixed time, once with the page cache on and once with
+it off. The baseline is a hello-world view behind the full middleware stack
+(bench/urls.py, enabled only by bench/settings.py). It prints a table of
+requests/s, p50, p99, the ratio to hello-world and queries per request, and
+writes the same to bench/results/<time>.json. --lighthouse also runs Lighthouse
+(npm, version 12) on /community/ and /guide/ against Debian's Chromium.
+"""
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+RESULTS = ROOT / "bench" / "results"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ainex_bench"
+DEEP_PAGE = 50_000  # the page number whose cursor the deep-list target uses
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def django_env(database_url, **extra):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DATABASE_URL": database_url,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATABASE_POOL_MIN": "2",
+        "DATABASE_POOL_MAX": "4",
+    }
+    env.pop("REDIS_URL", None)
+    env.update({k: v for k, v in extra.items() if v is not None})
+    return env
+
+
+def manage(env, *args, capture=False):
+    return subprocess.run(
+        [str(VENV_BIN / "python"), "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
+        capture_output=capture,
+    ).stdout
+
+
+def ensure_database(database_url):
+    """Create the benchmark database on the server if it does not exist yet."""
+    import psycopg
+    from psycopg import sql
+
+    name = database_url.rsplit("/", 1)[1]
+    server = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(server, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def prepare(database_url, posts):
+    env = django_env(database_url)
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "loaddata", "reference", "posts", "-v0")
+    have = int(
+        manage(
+            env,
+            "shell",
+            "-v0",
+            "-c",
+            "from community.models import Post; print(Post.objects.count())",
+            capture=True,
+        ).strip()
+    )
+    if have < posts:
+        print(f"seed_demo: {have:,} posts, adding {posts - have:,}", flush=True)
+        manage(env, "seed_demo", "--posts", str(posts - have))
+    manage(env, "collectstatic", "--noinput", "-v0")
+    return targets(env)
+
+
+def targets(env):
+    """The URLs to measure, found in the database as it is now."""
+    script = f"""
+import json
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
+from community.models import Post
+from community.pagination import Cursor
+posts = Post.objects.published().newest_first()
+total = posts.count()
+depth = min(total - 1, ({DEEP_PAGE} - 1) * settings.COMMUNITY_PAGE_SIZE)
+deep = posts.only("published_at")[depth - 1] if depth > 0 else None
+seeded = Post.objects.get(slug="llama-3-70b-quantization")
+print(json.dumps({{
+    "posts": total,
+    "deep_page": depth // settings.COMMUNITY_PAGE_SIZE + 1,
+    "hello": "/bench/hello/",
+    "static": staticfiles_storage.url("css/site.css"),
+    "home": "/",
+    "list": "/community/",
+    "deep_list": "/community/" + (f"?before={{Cursor.of(deep)}}" if deep else ""),
+    "post": seeded.get_absolute_url(),
+    "partial": seeded.get_modal_url(),
+    "guide": "/guide/",
+}}))
+"""
+    return json.loads(manage(env, "shell", "-v0", "-c", script, capture=True))
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def server(env, workers):
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(VENV_BIN / "gunicorn"),
+            "ainex.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"{base}/healthz", timeout=1)  # noqa: S310
+                break
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def queries_per_request(url):
+    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
+        return int(response.headers.get("X-Query-Count", "0"))
+
+
+def wrk(url, connections, duration):
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": to_ms(re.search(r"50%\s+([\d.]+\w+)", output).group(1)),
+        "p99_ms": to_ms(re.search(r"99%\s+([\d.]+\w+)", output).group(1)),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
+
+
+def to_ms(value):
+    number, unit = re.fullmatch(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
+
+
+def measure(base, urls, connections, duration, warmup):
+    rows = {}
+    for name, path in urls.items():
+        url = base + path
+        wrk(url, connections, warmup)
+        result = wrk(url, connections, duration)
+        result["queries"] = queries_per_request(url)
+        rows[name] = result
+        print(
+            f"  {name:<10} {result['rps']:>9.1f} req/s  p50 {result['p50_ms']:6.2f} ms  "
+            f"p99 {result['p99_ms']:6.2f} ms  queries {result['queries']}",
+            flush=True,
+        )
+    hello = rows["hello"]["rps"]
+    for result in rows.values():
+        result["ratio"] = result["rps"] / hello
+    return rows
+
+
+def lighthouse(base):
+    tool = ROOT / "bench" / ".lighthouse"
+    binary = tool / "node_modules" / ".bin" / "lighthouse"
+    if not binary.exists():
+        subprocess.run(
+            ["npm", "install", "--silent", "--prefix", str(tool), "lighthouse@12"], check=True
+        )
+    scores = {}
+    for path in ("/community/", "/guide/"):
+        report = subprocess.run(
+            [
+                str(binary),
+                base + path,
+                "--output=json",
+                "--quiet",
+                "--only-categories=performance,accessibility,best-practices,seo",
+                "--chrome-flags=--headless=new --no-sandbox --disable-gpu "
+                "--disable-background-networking --disable-component-update --no-first-run",
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+        ).stdout
+        data = json.loads(report)
+        audits = data["audits"]
+        scores[path] = {
+            **{key: round(cat["score"] * 100) for key, cat in data["categories"].items()},
+            "transfer_kb": round(audits["total-byte-weight"]["numericValue"] / 1024, 1),
+            "render_blocking": len(audits["render-blocking-resources"]["details"].get("items", []))
+            if audits["render-blocking-resources"].get("details")
+            else 0,
+        }
+        print(f"  lighthouse {path}: {scores[path]}", flush=True)
+    return scores
+
+
+def print_table(results):
+    print()
+    print(
+        f"{'mode':<10} {'target':<10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'x hello':>8} {'queries':>8}"
+    )
+    for mode, rows in results["modes"].items():
+        for name, r in rows.items():
+            print(
+                f"{mode:<10} {name:<10} {r['rps']:>9.1f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} "
+                f"{r['ratio']:>8.2f} {r['queries']:>8}"
+            )
+
+
+def main():
+    parser = argparse.ArgumentParser(description="AiNex benchmark (see bench/README.md)")
+    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument(
+        "--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    )
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--redis", action="store_true", help="cache in Redis at REDIS_URL")
+    parser.add_argument("--lighthouse", action="store_true")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed: apt-get install wrk")
+
+    ensure_database(args.database_url)
+    urls = prepare(args.database_url, args.posts)
+    meta = {k: urls.pop(k) for k in ("posts", "deep_page")}
+    print(f"{meta['posts']:,} published posts; deep list = page {meta['deep_page']:,}", flush=True)
+    redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0") if args.redis else None
+
+    results = {
+        "when": datetime.now().isoformat(timespec="seconds"),
+        "posts": meta["posts"],
+        "deep_page": meta["deep_page"],
+        "server": f"gunicorn, {args.workers} sync workers",
+        "load": f"wrk -t2 -c{args.connections} -d{args.duration}s after {args.warmup}s warm-up",
+        "cache": "redis" if redis_url else "local memory",
+        "modes": {},
+    }
+    for mode, seconds in (("cache on", "600"), ("cache off", "0")):
+        print(f"{mode}:", flush=True)
+        env = django_env(args.database_url, PAGE_CACHE_SECONDS=seconds, REDIS_URL=redis_url)
+        with server(env, args.workers) as base:
+            results["modes"][mode] = measure(
+                base, urls, args.connections, args.duration, args.warmup
+            )
+            if args.lighthouse and mode == "cache on":
+                results["lighthouse"] = lighthouse(base)
+    print_table(results)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"{datetime.now():%Y%m%d-%H%M%S}.json"
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print(f"\nwritten: {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
