@@ -130,6 +130,9 @@ else:
 # Seconds a public page stays cached; any content save invalidates it sooner.
 # 0 turns page caching off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Only a cache that every server process shares may hold the content version
+# (community.models.site); local memory is per process.
+CONTENT_VERSION_IN_CACHE = bool(REDIS_URL)
 
 # --- Auth -----------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

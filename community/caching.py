@@ -27,14 +27,19 @@ def cached_page(view):
         if not timeout:
             return _revalidate(view(request, *args, **kwargs))
         path_hash = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
-        key = f"page:{ContentVersion.current()}:{path_hash}"
+        version = ContentVersion.current()
+        key = f"page:{version}:{path_hash}"
         cached = cache.get(key)
         if cached is not None:
             content, content_type = cached
-            return _revalidate(HttpResponse(content, content_type=content_type))
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.cookies:
+            response = HttpResponse(content, content_type=content_type)
+        else:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.cookies:
+                return _revalidate(response)
             cache.set(key, (response.content, response["Content-Type"]), timeout)
+        # The page changes only with the version, so the ETag need not hash it.
+        response["ETag"] = f'"{version}-{path_hash}"'
         return _revalidate(response)
 
     return wrapper

@@ -4,15 +4,28 @@ serving scenarios. Posts and the guide page render these same rows, so a figure
 fixed once in the admin is fixed everywhere it appears.
 """
 
+from functools import cache
+
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from simple_history.models import HistoricalRecords
 
 from .rendered import RenderedMarkdownModel
 
 # The source comparison table rates on a scale whose top mark is six stars.
 MAX_RATING = 6
+
+
+def guide_url():
+    """The guide's URL; reversed once per URLconf, since every format, tier and
+    scenario on a page links into it."""
+    return _guide_url(get_urlconf(), get_script_prefix())
+
+
+@cache
+def _guide_url(urlconf, script_prefix):
+    return reverse("community:guide", urlconf=urlconf)
 
 
 class NamedManager(models.Manager):
@@ -111,7 +124,7 @@ class FormatProfile(RenderedMarkdownModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("community:guide") + f"#format-{self.slug}"
+        return guide_url() + f"#format-{self.slug}"
 
     def natural_key(self):
         return (self.name,)
@@ -196,7 +209,7 @@ class HardwareTier(RenderedMarkdownModel):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("community:guide") + f"#hardware-{self.slug}"
+        return guide_url() + f"#hardware-{self.slug}"
 
     def natural_key(self):
         return (self.name,)
@@ -264,7 +277,7 @@ class Scenario(RenderedMarkdownModel):
         return f"Situation {self.code}: {self.label}"
 
     def get_absolute_url(self):
-        return reverse("community:guide") + f"#scenario-{self.code.lower()}"
+        return guide_url() + f"#scenario-{self.code.lower()}"
 
     def natural_key(self):
         return (self.code,)

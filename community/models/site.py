@@ -1,5 +1,9 @@
-from django.db import models
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, models, transaction
 from django.db.models import F
+
+CACHE_KEY = "content-version"
 
 
 class ContentVersion(models.Model):
@@ -7,8 +11,10 @@ class ContentVersion(models.Model):
     One number that changes whenever anything a public page shows is saved.
 
     Cached pages are keyed by it, so a save invalidates every cached page at
-    once, in every server process, whatever the cache backend: the number
-    lives in the database that all processes share.
+    once, in every server process. The row in the database is the truth. When
+    the cache is shared by all processes (Redis), the number is also kept
+    there, so that a cached page costs no query; a change deletes it from the
+    cache after the transaction commits, and the next reader fetches it anew.
     """
 
     SINGLETON_ID = 1
@@ -23,11 +29,31 @@ class ContentVersion(models.Model):
 
     @classmethod
     def current(cls) -> int:
-        row = cls.objects.filter(pk=cls.SINGLETON_ID).values_list("version", flat=True).first()
-        return row if row is not None else 0
+        if not settings.CONTENT_VERSION_IN_CACHE:
+            return cls._read()
+        version = cache.get(CACHE_KEY)
+        if version is None:
+            version = cls._read()
+            cache.add(CACHE_KEY, version, timeout=None)
+        return version
 
     @classmethod
     def bump(cls) -> None:
         updated = cls.objects.filter(pk=cls.SINGLETON_ID).update(version=F("version") + 1)
         if not updated:
             cls.objects.get_or_create(pk=cls.SINGLETON_ID, defaults={"version": 2})
+        if settings.CONTENT_VERSION_IN_CACHE:
+            # After commit: a reader must not see the new number with old rows.
+            transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+
+    @classmethod
+    def _read(cls) -> int:
+        # Plain SQL: this runs on every cached page view, and the ORM's query
+        # building would cost more than the query.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT version FROM {cls._meta.db_table} WHERE id = %s",  # noqa: S608
+                [cls.SINGLETON_ID],
+            )
+            row = cursor.fetchone()
+        return row[0] if row else 0
