@@ -11,7 +11,9 @@ from community.models import (
     FormatProfile,
     FormatSoftware,
     HardwareTier,
+    ModelPreset,
     Post,
+    Quantization,
     Scenario,
     ScenarioFormat,
     ScenarioSoftware,
@@ -183,6 +185,12 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class QuantizationInline(admin.TabularInline):
+    model = Quantization
+    extra = 0
+    fields = ["order", "name", "bits_per_weight", "note"]
+
+
 class FormatSoftwareInline(admin.TabularInline):
     model = FormatSoftware
     extra = 0
@@ -197,9 +205,9 @@ class FormatProfileAdmin(MarkdownPreviewAdmin):
     list_filter = ["software"]
     search_fields = ["name", "extension", "role", "features", "tip"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [FormatSoftwareInline]
+    inlines = [FormatSoftwareInline, QuantizationInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "extension", "order"]}),
+        (None, {"fields": ["name", "slug", "extension", "requires_nvidia", "order"]}),
         ("매핑 차트", {"fields": ["role", "features", "hardware", "tip"]}),
         (
             "비교표 (정정 답변)",
@@ -262,5 +270,23 @@ class ScenarioAdmin(MarkdownPreviewAdmin):
         ("환경", {"fields": [("os", "summary_os"), "os_note", "hardware"]}),
         ("실행 방식", {"fields": [("run_method", "summary_run_method"), "run_method_why"]}),
         ("요약 매트릭스", {"fields": ["summary_label"]}),
+        ("조언 도구", {"fields": ["prefers_hardware_sweet_spot"]}),
         ("주의", {"fields": ["caveat"]}),
     ]
+
+
+@admin.register(Quantization)
+class QuantizationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "format", "bits_per_weight", "order"]
+    list_editable = ["bits_per_weight", "order"]
+    list_filter = ["format"]
+    list_select_related = ["format"]
+    search_fields = ["name", "note", "format__name"]
+
+
+@admin.register(ModelPreset)
+class ModelPresetAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "parameters_billion", "layers", "kv_heads", "head_dim", "order"]
+    list_editable = ["order"]
+    list_filter = ["layers"]
+    search_fields = ["name"]

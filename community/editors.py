@@ -15,6 +15,8 @@ EDITED_MODELS = [
     "scenario",
     "scenarioformat",
     "scenariosoftware",
+    "quantization",
+    "modelpreset",
 ]
 
 
@@ -31,3 +33,15 @@ def ensure_editors_group(group_model, permission_model):
         )
     )
     return group
+
+
+def sync_editors_group(apps, schema_editor):
+    """Migration step: make the app's permissions now (Django makes them only after
+    all migrations) and give the group exactly the editors' ones."""
+    from django.contrib.auth.management import create_permissions
+
+    community = apps.get_app_config("community")
+    community.models_module = True
+    create_permissions(community, apps=apps, verbosity=0)
+    community.models_module = None
+    ensure_editors_group(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
@@ -6,7 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from community.caching import cached_page
-from community.models import FormatProfile, HardwareTier, Post, Scenario
+from community.forms import AdvisorForm
+from community.models import FormatProfile, HardwareTier, ModelPreset, Post, Scenario
 from community.models.reference import in_comparison_order
 from community.pagination import Cursor, InvalidCursor, paginate_newest_first
 
@@ -69,6 +72,40 @@ def guide(request):
         "scenarios": Scenario.objects.with_details(),
     }
     return render(request, "community/guide.html", context)
+
+
+def _advisor_context(request):
+    form = AdvisorForm(request.GET or None)
+    context = {"form": form, "advice": form.get_advice() if form.is_valid() else None}
+    if not form.is_bound:
+        example = ModelPreset.objects.order_by("-parameters_billion").first()
+        if example:
+            context["example_query"] = urlencode(
+                {
+                    "preset": example.name,
+                    "platform": "nvidia_gpu",
+                    "memory_gb": 24,
+                    "devices": 2,
+                    "context": 8192,
+                    "use": "B",
+                }
+            )
+            context["example_preset"] = example
+    return context
+
+
+@require_GET
+@cached_page
+def advisor(request):
+    """The hardware-fit advisor: a GET form, so every answer has its own URL."""
+    return render(request, "community/advisor.html", _advisor_context(request))
+
+
+@require_GET
+@cached_page
+def advisor_result(request):
+    """The advisor's result alone, for updates while the reader types."""
+    return render(request, "community/advisor.html#advisor_result", _advisor_context(request))
 
 
 @never_cache

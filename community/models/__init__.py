@@ -1,3 +1,4 @@
+from .advisor import ModelPreset, Quantization
 from .post import Answer, Post, Tag
 from .reference import (
     FormatProfile,
@@ -16,7 +17,9 @@ __all__ = [
     "FormatProfile",
     "FormatSoftware",
     "HardwareTier",
+    "ModelPreset",
     "Post",
+    "Quantization",
     "Scenario",
     "ScenarioFormat",
     "ScenarioSoftware",

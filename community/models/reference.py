@@ -96,6 +96,11 @@ class FormatProfile(RenderedMarkdownModel):
     quality_note = models.CharField("화질 (PPL)", max_length=80, blank=True)
     recommended_environment = models.CharField("추천 환경", max_length=120, blank=True)
 
+    requires_nvidia = models.BooleanField(
+        "NVIDIA GPU 전용",
+        default=False,
+        help_text="NVIDIA GPU에서만 실행되는 포맷 (조언 도구가 씁니다)",
+    )
     order = models.PositiveSmallIntegerField("표시 순서", default=0)
     software = models.ManyToManyField(
         Software, through="FormatSoftware", related_name="formats", verbose_name="추천 실행 SW"
@@ -256,6 +261,11 @@ class Scenario(RenderedMarkdownModel):
     caveat = models.TextField("주의", blank=True, help_text="Markdown")
     caveat_html = models.TextField(blank=True, editable=False)
     search_note_html = models.TextField(blank=True, editable=False)
+    prefers_hardware_sweet_spot = models.BooleanField(
+        "하드웨어별 Sweet Spot을 따름",
+        default=False,
+        help_text="개인 환경처럼, 조언 도구가 하드웨어 구간의 추천 포맷을 먼저 고릅니다.",
+    )
     order = models.PositiveSmallIntegerField("표시 순서", default=0)
     formats = models.ManyToManyField(
         FormatProfile, through="ScenarioFormat", related_name="scenarios", verbose_name="추천 포맷"

@@ -1,0 +1,225 @@
+"""The hardware-fit advisor reproduces the sources' figures from the records."""
+
+from decimal import Decimal
+
+import pytest
+
+from community import advisor
+from community.models import ModelPreset, Quantization, Scenario
+
+LLAMA_70B = "Llama-3 70B"
+
+
+def about(value, figure, tolerance=Decimal("0.05")):
+    """The sources' "약 N GB": within 5%."""
+    return abs(Decimal(value) - figure) <= figure * tolerance
+
+
+def advice_for(platform, memory_gb, devices=1, context=8192, use="B", preset=LLAMA_70B):
+    from community.forms import AdvisorForm
+
+    form = AdvisorForm(
+        {
+            "preset": preset,
+            "platform": platform,
+            "memory_gb": memory_gb,
+            "devices": devices,
+            "context": context,
+            "use": use,
+        }
+    )
+    assert form.is_valid(), form.errors
+    return form.get_advice()
+
+
+def weights_of(advice, name):
+    return next(e for e in advice.estimates if e.quantization.name == name).weights_gb
+
+
+def test_weights_reproduce_the_corrected_answers_figures(seeded):
+    advice = advice_for("nvidia_gpu", 24, devices=2)
+    assert Decimal(40) <= weights_of(advice, "4.65bpw") <= Decimal(42)  # "약 40~42GB"
+    assert about(weights_of(advice, "Q4_K_M"), Decimal(43))  # "Q4_K_M(약 43GB)"
+    assert about(weights_of(advice, "Q5_K_M"), Decimal(52))  # "Q5_K_M(약 52GB)"
+
+
+def test_two_24gb_cards_get_the_48gb_sweet_spot(seeded):
+    advice = advice_for("nvidia_gpu", 24, devices=2)
+    assert str(advice.choice.quantization) == "EXL2 4.65bpw"
+    assert advice.tier.name == "VRAM 48GB"
+    assert [s.name for s in advice.software] == ["ExLlamaV2"]
+
+
+def test_a_64gb_mac_gets_gguf_k_quants(seeded):
+    advice = advice_for("apple_silicon", 64)
+    assert advice.choice.quantization.format.name == "GGUF"
+    assert advice.choice.quantization.name in {"Q4_K_M", "Q5_K_M"}
+    assert advice.tier.memory_gb == 64
+    # NVIDIA-only formats are computed but never fit a Mac.
+    assert not any(e.fits for e in advice.estimates if e.quantization.format.requires_nvidia)
+
+
+def test_70b_does_not_fit_24gb_except_by_extreme_compression(seeded):
+    advice = advice_for("nvidia_gpu", 24)
+    fitting = [str(e.quantization) for e in advice.estimates if e.fits]
+    assert fitting == ["GGUF IQ2_XXS"]
+    assert advice.choice.is_extreme
+    assert advice.tier.fits_70b is False
+
+
+def test_serving_on_48gb_picks_awq_and_vllm(seeded):
+    advice = advice_for("nvidia_gpu", 24, devices=2, use="A")
+    assert str(advice.choice.quantization) == "AWQ 4-bit"
+    assert [s.name for s in advice.software] == ["vLLM"]
+    assert advice.scenario.run_method == "Docker Container"
+
+
+def test_fine_tuning_70b_on_48gb_does_not_fit_and_says_why(seeded, client):
+    advice = advice_for("nvidia_gpu", 24, devices=2, use="C")
+    assert advice.choice is None
+    html = client.get(
+        "/guide/advisor/",
+        {
+            "preset": LLAMA_70B,
+            "platform": "nvidia_gpu",
+            "memory_gb": 24,
+            "devices": 2,
+            "context": 8192,
+            "use": "C",
+        },
+    ).content.decode()
+    assert "들어가는 조합이 없습니다" in html and "On-the-fly quantization" in html
+
+
+def test_an_8b_model_fits_a_24gb_card_in_gguf(seeded):
+    advice = advice_for("nvidia_gpu", 24, preset="Llama-3 8B", use="B")
+    assert advice.choice is not None and not advice.choice.is_extreme
+
+
+def test_the_formula_follows_the_records(seeded):
+    q4 = Quantization.objects.get(name="Q4_K_M")
+    q4.bits_per_weight = Decimal("8.00")
+    q4.save()
+    assert weights_of(advice_for("apple_silicon", 64), "Q4_K_M") == Decimal("70.55")
+    preset = ModelPreset.objects.get(name=LLAMA_70B)
+    preset.layers = 40
+    preset.save()
+    kv = advice_for("apple_silicon", 64).estimates[0].kv_cache_gb
+    assert kv == Decimal(2 * 40 * 8 * 128 * 2 * 8192) / Decimal(10**9)
+
+
+def test_a_custom_size_is_estimated_from_the_nearest_preset(seeded):
+    presets = list(ModelPreset.objects.all())
+    seventy = ModelPreset.objects.get(name=LLAMA_70B)
+    assert advisor.kv_bytes_per_token_for(seventy.parameters_billion, presets) == (
+        seventy.kv_cache_bytes_per_token
+    )
+    # 50B is nearer 70B than 8B: the 70B shape, scaled by 50/70.55.
+    assert float(advisor.kv_bytes_per_token_for(Decimal(50), presets)) == pytest.approx(
+        seventy.kv_cache_bytes_per_token * 50 / float(seventy.parameters_billion), rel=1e-6
+    )
+
+
+def test_the_page_answers_without_javascript(client, seeded):
+    response = client.get(
+        "/guide/advisor/",
+        {
+            "preset": LLAMA_70B,
+            "platform": "nvidia_gpu",
+            "memory_gb": "24",
+            "devices": "2",
+            "context": "8192",
+            "use": "B",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "EXL2 4.65bpw</strong>" in html
+    assert "가중치</strong> = 파라미터 수 × 가중치당 비트(bpw) ÷ 8" in html
+    partial = client.get(
+        "/guide/advisor/result/",
+        {
+            "parameters": "70",
+            "platform": "apple_silicon",
+            "memory_gb": "64",
+            "devices": "1",
+            "context": "8192",
+            "use": "B",
+        },
+    ).content.decode()
+    assert partial.lstrip().startswith('<section class="advisor-result"')
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"parameters": "-70", "preset": ""},
+        {"parameters": "0", "preset": ""},
+        {"parameters": "99999999", "preset": ""},
+        {"parameters": "abc", "preset": ""},
+        {"parameters": "NaN", "preset": ""},
+        {"parameters": "", "preset": ""},
+        {"memory_gb": "-1"},
+        {"memory_gb": "0"},
+        {"memory_gb": "1e9"},
+        {"memory_gb": "스물넷"},
+        {"devices": "0"},
+        {"devices": "100"},
+        {"context": "-8192"},
+        {"context": "99999999999999999999"},
+        {"platform": "quantum"},
+        {"use": "Z"},
+        {"preset": "GPT-9 10T"},
+        {"platform": "apple_silicon", "devices": "2"},
+    ],
+)
+@pytest.mark.parametrize("url", ["/guide/advisor/", "/guide/advisor/result/"])
+def test_bad_input_is_a_form_error_never_a_500(client, seeded, changes, url):
+    data = {
+        "preset": LLAMA_70B,
+        "platform": "nvidia_gpu",
+        "memory_gb": "24",
+        "devices": "1",
+        "context": "8192",
+        "use": "B",
+        **changes,
+    }
+    response = client.get(url, data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "입력을 확인해 주세요" in html
+    if url == "/guide/advisor/":
+        assert 'class="field__error"' in html
+
+
+# The content version; the chosen preset and scenario (validation, 2); the
+# scenario's links (3); quantizations with their formats, and the formats'
+# software (2); the tiers; the form's select options (preset 1, scenario 2).
+ADVISOR_QUERIES = 12
+
+
+def test_the_advisor_has_a_fixed_query_budget(client, seeded, django_assert_num_queries):
+    query = {
+        "preset": LLAMA_70B,
+        "platform": "nvidia_gpu",
+        "memory_gb": "24",
+        "devices": "2",
+        "context": "8192",
+        "use": "B",
+    }
+    with django_assert_num_queries(ADVISOR_QUERIES):
+        assert client.get("/guide/advisor/", query).status_code == 200
+    fmt = Quantization.objects.first().format
+    for i in range(15):
+        Quantization.objects.create(
+            format=fmt, name=f"extra-{i}", bits_per_weight=Decimal(3 + i % 5)
+        )
+    with django_assert_num_queries(ADVISOR_QUERIES):
+        assert client.get("/guide/advisor/", {**query, "context": "4096"}).status_code == 200
+
+
+def test_the_guide_and_the_tier_posts_link_to_the_advisor(client, seeded):
+    assert "/guide/advisor/" in client.get("/guide/").content.decode()
+    post = Scenario.objects.first()  # noqa: F841 - the records exist
+    html = client.get("/community/llama-3-70b-quantization/").content.decode()
+    assert 'href="/guide/advisor/"' in html
