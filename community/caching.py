@@ -7,13 +7,14 @@ so the next request renders afresh, in every server process. Pages are the
 same for every visitor (no user-specific markup), so one copy serves all.
 """
 
+import gzip
 import hashlib
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from community.models import ContentVersion
 
@@ -26,20 +27,31 @@ def cached_page(view):
         timeout = settings.PAGE_CACHE_SECONDS
         if not timeout:
             return _revalidate(view(request, *args, **kwargs))
-        path_hash = hashlib.blake2b(request.get_full_path().encode(), digest_size=16).hexdigest()
+        # Pages name their own absolute URL (canonical links), hence the host.
+        url = request.get_host() + request.get_full_path()
+        path_hash = hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
         version = ContentVersion.current()
         key = f"page:{version}:{path_hash}"
         cached = cache.get(key)
-        if cached is not None:
-            content, content_type = cached
-            response = HttpResponse(content, content_type=content_type)
-        else:
+        if cached is None:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.cookies:
                 return _revalidate(response)
-            cache.set(key, (response.content, response["Content-Type"]), timeout)
+            # Compressed once here, not on every request.
+            compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
+            cached = (response.content, compressed, response["Content-Type"])
+            cache.set(key, cached, timeout)
+        content, compressed, content_type = cached
         # The page changes only with the version, so the ETag need not hash it.
-        response["ETag"] = f'"{version}-{path_hash}"'
+        etag = f"{version}-{path_hash}"
+        if "gzip" in request.headers.get("Accept-Encoding", ""):
+            response = HttpResponse(compressed, content_type=content_type)
+            response["Content-Encoding"] = "gzip"
+            etag += "-gzip"
+        else:
+            response = HttpResponse(content, content_type=content_type)
+        response["ETag"] = f'"{etag}"'
+        patch_vary_headers(response, ["Accept-Encoding"])
         return _revalidate(response)
 
     return wrapper

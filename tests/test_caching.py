@@ -99,3 +99,23 @@ def test_every_save_moves_the_version(db):
     before = ContentVersion.current()
     make_post()
     assert ContentVersion.current() > before
+
+
+def test_pages_are_compressed_once_and_served_to_clients_that_accept_gzip(client, db):
+    import gzip
+
+    post = make_post(body="압축해서 보내는 본문")
+    plain = client.get(post.get_absolute_url())
+    packed = client.get(post.get_absolute_url(), headers={"Accept-Encoding": "gzip, br"})
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    assert packed["ETag"] != plain["ETag"]
+    assert "Accept-Encoding" in packed["Vary"]
+    assert len(packed.content) < len(plain.content) * 0.6
+
+
+def test_canonical_links_are_absolute(client, db):
+    post = make_post()
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert f'<link rel="canonical" href="http://testserver{post.get_absolute_url()}">' in html
