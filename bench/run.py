@@ -270,6 +270,8 @@ def main():
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--redis", action="store_true", help="cache in Redis at REDIS_URL")
     parser.add_argument("--lighthouse", action="store_true")
+    parser.add_argument("--targets", help="comma-separated subset, e.g. hello,list,partial")
+    parser.add_argument("--modes", default="cache on,cache off", help="which modes to run")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -277,6 +279,9 @@ def main():
     ensure_database(args.database_url)
     urls = prepare(args.database_url, args.posts)
     meta = {k: urls.pop(k) for k in ("posts", "deep_page")}
+    if args.targets:
+        wanted = {"hello", *args.targets.split(",")}  # the baseline is always measured
+        urls = {name: path for name, path in urls.items() if name in wanted}
     print(f"{meta['posts']:,} published posts; deep list = page {meta['deep_page']:,}", flush=True)
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0") if args.redis else None
 
@@ -289,7 +294,10 @@ def main():
         "cache": "redis" if redis_url else "local memory",
         "modes": {},
     }
+    modes = [m.strip() for m in args.modes.split(",")]
     for mode, seconds in (("cache on", "600"), ("cache off", "0")):
+        if mode not in modes:
+            continue
         print(f"{mode}:", flush=True)
         env = django_env(args.database_url, PAGE_CACHE_SECONDS=seconds, REDIS_URL=redis_url)
         with server(env, args.workers) as base:

@@ -12,9 +12,9 @@ import hashlib
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control
 
 from community.models import ContentVersion
 
@@ -32,15 +32,18 @@ def cached_page(view):
         path_hash = hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
         version = ContentVersion.current()
         key = f"page:{version}:{path_hash}"
-        cached = cache.get(key)
+        cached = _local_pages().get(key)
         if cached is None:
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200 or response.cookies:
-                return _revalidate(response)
-            # Compressed once here, not on every request.
-            compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
-            cached = (response.content, compressed, response["Content-Type"])
-            cache.set(key, cached, timeout)
+            cached = cache.get(key) if settings.CONTENT_VERSION_IN_CACHE else None
+            if cached is None:
+                response = view(request, *args, **kwargs)
+                if response.status_code != 200 or response.cookies:
+                    return _revalidate(response)
+                # Compressed once here, not on every request.
+                compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
+                cached = (response.content, compressed, response["Content-Type"])
+                cache.set(key, cached, timeout)
+            _local_pages().set(key, cached, timeout)
         content, compressed, content_type = cached
         # The page changes only with the version, so the ETag need not hash it.
         etag = f"{version}-{path_hash}"
@@ -51,15 +54,29 @@ def cached_page(view):
         else:
             response = HttpResponse(content, content_type=content_type)
         response["ETag"] = f'"{etag}"'
-        patch_vary_headers(response, ["Accept-Encoding"])
-        return _revalidate(response)
+        # Set outright: the response is ours alone, nothing to merge with.
+        response["Vary"] = "Accept-Encoding"
+        response["Cache-Control"] = REVALIDATE
+        return response
 
     return wrapper
 
 
+def _local_pages():
+    """
+    This process's own copy of pages. With a shared cache (Redis) a page is fetched
+    from it once per process and then served from memory; the key carries the content
+    version, so a stale copy is never served, only left to expire.
+    """
+    return caches["local_pages"] if settings.CONTENT_VERSION_IN_CACHE else cache
+
+
+# Browsers keep the page but ask again each time; an unchanged page is a 304
+# (ConditionalGetMiddleware compares the ETag).
+REVALIDATE = "no-cache, public"
+
+
 def _revalidate(response):
-    # Browsers keep the page but ask again each time; an unchanged page is a
-    # 304 (ConditionalGetMiddleware compares the ETag).
     patch_cache_control(response, no_cache=True, public=True)
     return response
 

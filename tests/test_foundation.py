@@ -109,7 +109,7 @@ def test_settings_follow_the_environment(settings):
         assert engine == "django.db.backends.sqlite3"
 
 
-def test_redis_url_selects_djangos_redis_cache():
+def test_redis_url_selects_the_redis_cache_built_on_djangos():
     script = (
         "import django; django.setup(); from django.conf import settings as s;"
         "print(s.CACHES['default']['BACKEND'])"
@@ -127,7 +127,12 @@ def test_redis_url_selects_djangos_redis_cache():
         text=True,
         timeout=60,
     )
-    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+    assert result.stdout.strip() == "community.redis_cache.RedisCache"
+    from django.core.cache.backends.redis import RedisCache as DjangosRedisCache
+
+    from community.redis_cache import RedisCache
+
+    assert issubclass(RedisCache, DjangosRedisCache)
 
 
 def test_collectstatic_writes_hashed_compressed_files(tmp_path, settings):
