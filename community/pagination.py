@@ -58,6 +58,23 @@ class KeysetPage:
         return self.newer is not None or self.older is not None
 
 
+def keyset_before(queryset, cursor):
+    """Rows older than the cursor's row in (published_at, id) order."""
+    # The first condition bounds the index range; the second breaks ties.
+    return queryset.filter(
+        Q(published_at__lte=cursor.published_at)
+        & (Q(published_at__lt=cursor.published_at) | Q(pk__lt=cursor.pk))
+    )
+
+
+def keyset_after(queryset, cursor):
+    """Rows newer than the cursor's row in (published_at, id) order."""
+    return queryset.filter(
+        Q(published_at__gte=cursor.published_at)
+        & (Q(published_at__gt=cursor.published_at) | Q(pk__gt=cursor.pk))
+    )
+
+
 def paginate_newest_first(queryset, *, before=None, after=None, size):
     """
     One page of `queryset` in (published_at, id) descending order.
@@ -66,22 +83,13 @@ def paginate_newest_first(queryset, *, before=None, after=None, size):
     posts newer than it; with neither, the newest page.
     """
     if after is not None:
-        rows = list(
-            queryset.filter(
-                Q(published_at__gte=after.published_at)
-                & (Q(published_at__gt=after.published_at) | Q(pk__gt=after.pk))
-            ).order_by("published_at", "pk")[: size + 1]
-        )
+        rows = list(keyset_after(queryset, after).order_by("published_at", "pk")[: size + 1])
         has_newer = len(rows) > size
         items = rows[:size][::-1]
         has_older = True
     else:
         if before is not None:
-            # The first condition bounds the index range; the second breaks ties.
-            queryset = queryset.filter(
-                Q(published_at__lte=before.published_at)
-                & (Q(published_at__lt=before.published_at) | Q(pk__lt=before.pk))
-            )
+            queryset = keyset_before(queryset, before)
         rows = list(queryset.order_by("-published_at", "-pk")[: size + 1])
         has_older = len(rows) > size
         items = rows[:size]

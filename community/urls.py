@@ -6,6 +6,7 @@ app_name = "community"
 urlpatterns = [
     path("", views.home, name="home"),
     path("community/", views.post_list, name="post_list"),
+    path("community/tags/<str:slug>/", views.tag_detail, name="tag_detail"),
     path("community/<str:slug>/", views.post_detail, name="post_detail"),
     path("community/<str:slug>/modal/", views.post_modal, name="post_modal"),
     path("guide/", views.guide, name="guide"),

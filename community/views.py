@@ -1,15 +1,25 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from community import search
 from community.caching import cached_page
 from community.forms import AdvisorForm
-from community.models import FormatProfile, HardwareTier, ModelPreset, Post, Scenario
+from community.models import (
+    ContentVersion,
+    FormatProfile,
+    HardwareTier,
+    ModelPreset,
+    Post,
+    Scenario,
+    Tag,
+)
 from community.models.reference import in_comparison_order
 from community.pagination import Cursor, InvalidCursor, paginate_newest_first
 
@@ -23,42 +33,119 @@ def home(request):
     return render(request, "community/home.html", {"latest_posts": latest_posts})
 
 
+KIND_CHOICES = dict(Post.Kind.choices)
+RELATED_COUNT = 5
+FACET_TAGS = 12
+
+
+def _bad_request(request, reason):
+    return render(request, "400.html", {"reason": reason, "retry_url": request.path}, status=400)
+
+
+def _facets():
+    """Posts per kind and the most used tags; counted once per content version."""
+    key = f"facets:{ContentVersion.current()}"
+    facets = cache.get(key)
+    if facets is None:
+        facets = {
+            "kinds": Post.objects.published().kind_counts(),
+            "tags": list(Tag.objects.with_published_counts()[:FACET_TAGS]),
+        }
+        cache.set(key, facets, settings.PAGE_CACHE_SECONDS or 60)
+    return facets
+
+
+def _community_list(request, tag=None):
+    """The list, filtered by kind, tag and search text; see community/search.py."""
+    params = request.GET
+    kind = params.get("kind") or None
+    if kind is not None and kind not in KIND_CHOICES:
+        return _bad_request(request, "알 수 없는 글 종류입니다.")
+    if tag is None and params.get("tag"):
+        tag = get_object_or_404(Tag, slug=params["tag"])
+    query = search.clean_query(params.get("q", ""))
+
+    posts = Post.objects.published()
+    if kind:
+        posts = posts.of_kind(kind)
+    if tag:
+        posts = posts.tagged(tag)
+    context = {"kind": kind, "tag": tag, "query": query, "facets": _facets(), "kinds": KIND_CHOICES}
+    try:
+        if query:
+            cursor = params.get("cursor")
+            page = search.search_page(
+                posts.for_search(),
+                query,
+                cursor=search.SearchCursor.parse(cursor) if cursor else None,
+                size=settings.COMMUNITY_PAGE_SIZE,
+            )
+            for post in page.items:
+                post.title_html = search.highlight(post.title, query)
+                post.snippet_html = search.snippet(post, query)
+            context["more_url"] = _with(params, cursor=page.more) if page.more else None
+        else:
+            before = Cursor.parse(params["before"]) if "before" in params else None
+            after = Cursor.parse(params["after"]) if "after" in params else None
+            page = paginate_newest_first(
+                posts.for_list(), before=before, after=after, size=settings.COMMUNITY_PAGE_SIZE
+            )
+            context["newer_url"] = _with(params, after=page.newer) if page.newer else None
+            context["older_url"] = _with(params, before=page.older) if page.older else None
+    except InvalidCursor as error:
+        return _bad_request(request, str(error))
+    context["page"] = page
+    return render(request, "community/post_list.html", context)
+
+
+def _with(params, **changes):
+    """This page's query string with the paging parameters replaced."""
+    query = params.copy()
+    for name in ("before", "after", "cursor", "page"):
+        query.pop(name, None)
+    for name, value in changes.items():
+        query[name] = str(value)
+    return "?" + query.urlencode()
+
+
 @require_GET
 @cached_page
 def post_list(request):
-    try:
-        before = Cursor.parse(request.GET["before"]) if "before" in request.GET else None
-        after = Cursor.parse(request.GET["after"]) if "after" in request.GET else None
-    except InvalidCursor as error:
-        return render(
-            request, "400.html", {"reason": str(error), "retry_url": request.path}, status=400
-        )
-    page = paginate_newest_first(
-        Post.objects.published().for_list(),
-        before=before,
-        after=after,
-        size=settings.COMMUNITY_PAGE_SIZE,
-    )
-    return render(request, "community/post_list.html", {"page": page})
+    return _community_list(request)
+
+
+@require_GET
+@cached_page
+def tag_detail(request, slug):
+    return _community_list(request, tag=get_object_or_404(Tag, slug=slug))
 
 
 def _published_post(slug):
     return get_object_or_404(Post.objects.published().for_detail(), slug=slug)
 
 
+def _post_context(slug):
+    post = _published_post(slug)
+    related = (
+        Post.objects.published()
+        .related_to(post)
+        .newest_first()
+        .only("title", "slug", "kind", "published_at")[:RELATED_COUNT]
+    )
+    return {"post": post, "related_posts": related}
+
+
 @require_GET
 @cached_page
 def post_detail(request, slug):
-    return render(request, "community/post_detail.html", {"post": _published_post(slug)})
+    return render(request, "community/post_detail.html", _post_context(slug))
 
 
 @require_GET
 @cached_page
 def post_modal(request, slug):
     """The post page's article alone: the list's dialog shows it."""
-    return render(
-        request, "community/post_detail.html#post_article", {"post": _published_post(slug)}
-    )
+    return render(request, "community/post_detail.html#post_article", _post_context(slug))
 
 
 @require_GET

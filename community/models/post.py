@@ -19,7 +19,18 @@ from .rendered import RenderedMarkdownModel
 EXCERPT_LENGTH = 120
 
 
-class TagManager(models.Manager):
+class TagQuerySet(models.QuerySet):
+    def with_published_counts(self):
+        """Tags with how many published posts carry them, most used first."""
+        published = Q(posts__status="published", posts__published_at__lte=timezone.now())
+        return (
+            self.annotate(post_count=models.Count("posts", filter=published))
+            .filter(post_count__gt=0)
+            .order_by("-post_count", "name")
+        )
+
+
+class TagManager(models.Manager.from_queryset(TagQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -38,16 +49,49 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("community:post_list") + f"?tag={self.slug}"
+        return reverse("community:tag_detail", kwargs={"slug": self.slug})
 
     def natural_key(self):
         return (self.slug,)
+
+
+def list_prefetches():
+    """The relations a list item shows, for prefetch_related()."""
+    return (
+        Prefetch("tags", queryset=Tag.objects.only("name", "slug")),
+        Prefetch("formats", queryset=FormatProfile.objects.only("name", "slug")),
+    )
 
 
 class PostQuerySet(models.QuerySet):
     def published(self):
         """Posts a reader may see: published, and not scheduled for later."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def of_kind(self, kind):
+        return self.filter(kind=kind)
+
+    def tagged(self, tag):
+        return self.filter(tags=tag)
+
+    def related_to(self, post):
+        """Other posts sharing a tag or a format with `post` (whose tags and formats are loaded)."""
+        return self.exclude(pk=post.pk).filter(
+            Exists(
+                Post.tags.through.objects.filter(
+                    post=OuterRef("pk"), tag__in=[t.pk for t in post.tags.all()]
+                )
+            )
+            | Exists(
+                Post.formats.through.objects.filter(
+                    post=OuterRef("pk"), formatprofile__in=[f.pk for f in post.formats.all()]
+                )
+            )
+        )
+
+    def kind_counts(self):
+        """{kind: number of posts} over this queryset."""
+        return dict(self.order_by().values_list("kind").annotate(n=models.Count("pk")))
 
     def newest_first(self):
         """The list's order; the id breaks ties so that pages never overlap."""
@@ -65,11 +109,12 @@ class PostQuerySet(models.QuerySet):
                 answer_count=Coalesce(models.Subquery(answer_count), 0),
                 has_correction=Exists(public_answers.filter(corrects__isnull=False)),
             )
-            .prefetch_related(
-                Prefetch("tags", queryset=Tag.objects.only("name", "slug")),
-                Prefetch("formats", queryset=FormatProfile.objects.only("name", "slug")),
-            )
+            .prefetch_related(*list_prefetches())
         )
+
+    def for_search(self):
+        """`for_list()`, plus the rendered body that result snippets are cut from."""
+        return self.for_list().defer(None).defer("body")
 
     def for_detail(self):
         """A post with everything its page and modal show, in a fixed number of queries."""
@@ -149,6 +194,12 @@ class Post(RenderedMarkdownModel):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_post_has_date",
+            ),
+            # /community/tags/ holds the tag pages.
+            models.CheckConstraint(
+                condition=~Q(slug="tags"),
+                name="post_slug_not_reserved",
+                violation_error_message="'tags'는 태그 페이지 주소라서 슬러그로 쓸 수 없습니다.",
             ),
         ]
 

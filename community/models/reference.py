@@ -99,7 +99,7 @@ class FormatProfile(RenderedMarkdownModel):
     requires_nvidia = models.BooleanField(
         "NVIDIA GPU 전용",
         default=False,
-        help_text="NVIDIA GPU에서만 실행되는 포맷 (조언 도구가 씁니다)",
+        help_text="NVIDIA GPU에서만 실행되는 포맷",
     )
     order = models.PositiveSmallIntegerField("표시 순서", default=0)
     software = models.ManyToManyField(

@@ -12,3 +12,9 @@ def stars(rating):
     return format_html(
         '<span class="stars" role="img" aria-label="별 {}개">{}</span>', rating, "★" * rating
     )
+
+
+@register.filter
+def get_item(mapping, key):
+    """mapping[key] in a template, for dictionaries keyed by a variable."""
+    return mapping.get(key)
