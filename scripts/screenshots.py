@@ -1,6 +1,6 @@
 """
-Screenshots of the list, the open dialog and the guide, at desktop and phone
-widths, in light and dark colour schemes.
+Screenshots of the list, the open dialog, the guide, a search and the advisor,
+at desktop and phone widths, in light and dark colour schemes.
 
     make screenshots                       # starts its own server on the seeded database
     python scripts/screenshots.py --base-url http://127.0.0.1:8000 --out screenshots
@@ -59,6 +59,17 @@ def capture(base_url: str, out: Path) -> list[Path]:
 
                 page.goto(f"{base_url}/guide/")
                 written.append(out / f"guide-{suffix}")
+                page.screenshot(path=written[-1], full_page=True)
+
+                page.goto(f"{base_url}/community/?q=%EC%96%91%EC%9E%90%ED%99%94")
+                written.append(out / f"search-{suffix}")
+                page.screenshot(path=written[-1], full_page=True)
+
+                page.goto(
+                    f"{base_url}/guide/advisor/?preset=Llama-3+70B&platform=nvidia_gpu"
+                    "&memory_gb=24&devices=2&context=8192&use=B"
+                )
+                written.append(out / f"advisor-{suffix}")
                 page.screenshot(path=written[-1], full_page=True)
                 page.close()
         browser.close()
