@@ -17,21 +17,21 @@ writes the same to bench/results/<time>.json. --lighthouse also runs Lighthouse
 """
 
 import argparse
-import contextlib
 import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from scripts.local_server import CHROMIUM, gunicorn  # noqa: E402
+
 VENV_BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/ainex_bench"
@@ -41,7 +41,6 @@ DEEP_PAGE = 50_000  # the page number whose cursor the deep-list target uses
 # scenario that posts present (맥북이나).
 SEARCH_TERMS = ["양자화", "컨텍스트", "파인튜닝", "맥북이나"]
 SEARCH_CONNECTIONS = 4
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
 def django_env(database_url, **extra):
@@ -130,42 +129,6 @@ print(json.dumps({{
 }}))
 """
     return json.loads(manage(env, "shell", "-v0", "-c", script, capture=True))
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@contextlib.contextmanager
-def server(env, workers):
-    port = free_port()
-    process = subprocess.Popen(
-        [
-            str(VENV_BIN / "gunicorn"),
-            "ainex.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)  # noqa: S310
-                break
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 def queries_per_request(url):
@@ -306,7 +269,7 @@ def main():
             continue
         print(f"{mode}:", flush=True)
         env = django_env(args.database_url, PAGE_CACHE_SECONDS=seconds, REDIS_URL=redis_url)
-        with server(env, args.workers) as base:
+        with gunicorn(env, args.workers) as base:
             results["modes"][mode] = measure(
                 base, urls, args.connections, args.duration, args.warmup
             )

@@ -11,37 +11,23 @@ Uses Debian's Chromium (/usr/bin/chromium, or $CHROMIUM). Files are written to
 
 import argparse
 import contextlib
-import os
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from scripts.local_server import CHROMIUM, CHROMIUM_ARGS, gunicorn
+
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 SCHEMES = ["light", "dark"]
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def capture(base_url: str, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"), args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for size_name, viewport in VIEWPORTS.items():
             for scheme in SCHEMES:
                 page = browser.new_page(viewport=viewport, color_scheme=scheme)
@@ -76,37 +62,13 @@ def capture(base_url: str, out: Path) -> list[Path]:
     return written
 
 
-@contextlib.contextmanager
-def served_site():
-    """The production server (gunicorn) on a free local port, for the length of the block."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(
-        [str(gunicorn), "ainex.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
-        cwd=Path(__file__).resolve().parent.parent,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(f"{base_url}/healthz", timeout=1)  # noqa: S310
-                break
-            time.sleep(0.1)
-        yield base_url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
     parser.add_argument("--serve", action="store_true", help="start a server for the run")
     parser.add_argument("--out", type=Path, default=Path("screenshots"))
     args = parser.parse_args()
-    with served_site() if args.serve else contextlib.nullcontext(args.base_url) as base_url:
+    with gunicorn() if args.serve else contextlib.nullcontext(args.base_url) as base_url:
         for path in capture(base_url.rstrip("/"), args.out):
             print(path)
 

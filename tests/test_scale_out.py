@@ -15,13 +15,14 @@ import re
 import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
+
+from scripts.local_server import gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_URL = os.environ.get("SCALE_OUT_REDIS_URL", "redis://127.0.0.1:6379/9")
@@ -66,7 +67,12 @@ def environment(database_url):
         "DJANGO_LOG_LEVEL": "WARNING",
     }
     python = sys.executable
-    for command in (["migrate", "-v0"], ["loaddata", "reference", "posts", "-v0"]):
+    # Real servers, as production runs them: static files collected, DEBUG off.
+    for command in (
+        ["migrate", "-v0"],
+        ["loaddata", "reference", "posts", "-v0"],
+        ["collectstatic", "--noinput", "-v0"],
+    ):
         subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
     subprocess.run(
         [python, "manage.py", "add_editor", "minji", "minji@example.kr", "--password-stdin"],
@@ -78,39 +84,6 @@ def environment(database_url):
         capture_output=True,
     )
     return env
-
-
-@contextlib.contextmanager
-def gunicorn(env):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    gunicorn_bin = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [
-            str(gunicorn_bin),
-            "ainex.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            with contextlib.suppress(OSError):
-                urllib.request.urlopen(f"{base}/healthz", timeout=1)
-                break
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def fetch(url):
@@ -163,7 +136,7 @@ def form_fields(page):
 
 
 def test_a_save_through_one_server_shows_through_the_other(environment):
-    with gunicorn(environment) as first, gunicorn(environment) as second:
+    with gunicorn(environment, workers=1) as first, gunicorn(environment, workers=1) as second:
         post_path = "/community/which-gguf-file/"
         for base in (first, second):  # both servers now hold the page in the cache
             assert "Q4_K_M" in fetch(base + post_path)
