@@ -16,7 +16,9 @@ from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
 
-from community.models import ContentVersion
+from community.models import ContentVersion, Post, Tag
+
+FACET_TAGS = 12
 
 
 def cached_page(view):
@@ -84,3 +86,20 @@ def _revalidate(response):
 def content_changed(sender, **kwargs):
     """Signal receiver: something a public page shows was saved or deleted."""
     ContentVersion.bump()
+
+
+def list_facets():
+    """
+    Posts per kind and the most used tags, for the list's filters. Counting
+    them over every post is slow at scale, so they are counted once per content
+    version, and kept even when page caching is off.
+    """
+    key = f"facets:{ContentVersion.current()}"
+    facets = cache.get(key)
+    if facets is None:
+        facets = {
+            "kinds": Post.objects.published().kind_counts(),
+            "tags": list(Tag.objects.with_published_counts()[:FACET_TAGS]),
+        }
+        cache.set(key, facets, settings.PAGE_CACHE_SECONDS or 600)
+    return facets

@@ -111,6 +111,9 @@ def search_page(queryset, text, *, cursor=None, size):
     page = _collect(queryset.prefetch_related(None), text, cursor, size)
     # Once for the whole page, not once per phase.
     prefetch_related_objects(page.items, *list_prefetches())
+    for post in page.items:
+        post.title_html = highlight(post.title, text)
+        post.snippet_html = snippet(post, text)
     return page
 
 

@@ -1,7 +1,6 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -9,10 +8,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from community import search
-from community.caching import cached_page
+from community.caching import cached_page, list_facets
 from community.forms import AdvisorForm
 from community.models import (
-    ContentVersion,
     FormatProfile,
     HardwareTier,
     ModelPreset,
@@ -24,6 +22,12 @@ from community.models.reference import in_comparison_order
 from community.pagination import Cursor, InvalidCursor, paginate_newest_first
 
 HOME_LATEST_COUNT = 5
+KIND_CHOICES = dict(Post.Kind.choices)
+RELATED_COUNT = 5
+
+
+def _bad_request(request, reason):
+    return render(request, "400.html", {"reason": reason, "retry_url": request.path}, status=400)
 
 
 @require_GET
@@ -31,28 +35,6 @@ HOME_LATEST_COUNT = 5
 def home(request):
     latest_posts = Post.objects.published().for_list().newest_first()[:HOME_LATEST_COUNT]
     return render(request, "community/home.html", {"latest_posts": latest_posts})
-
-
-KIND_CHOICES = dict(Post.Kind.choices)
-RELATED_COUNT = 5
-FACET_TAGS = 12
-
-
-def _bad_request(request, reason):
-    return render(request, "400.html", {"reason": reason, "retry_url": request.path}, status=400)
-
-
-def _facets():
-    """Posts per kind and the most used tags; counted once per content version."""
-    key = f"facets:{ContentVersion.current()}"
-    facets = cache.get(key)
-    if facets is None:
-        facets = {
-            "kinds": Post.objects.published().kind_counts(),
-            "tags": list(Tag.objects.with_published_counts()[:FACET_TAGS]),
-        }
-        cache.set(key, facets, settings.PAGE_CACHE_SECONDS or 60)
-    return facets
 
 
 def _community_list(request, tag=None):
@@ -70,7 +52,13 @@ def _community_list(request, tag=None):
         posts = posts.of_kind(kind)
     if tag:
         posts = posts.tagged(tag)
-    context = {"kind": kind, "tag": tag, "query": query, "facets": _facets(), "kinds": KIND_CHOICES}
+    context = {
+        "kind": kind,
+        "tag": tag,
+        "query": query,
+        "facets": list_facets(),
+        "kinds": KIND_CHOICES,
+    }
     try:
         if query:
             cursor = params.get("cursor")
@@ -80,9 +68,6 @@ def _community_list(request, tag=None):
                 cursor=search.SearchCursor.parse(cursor) if cursor else None,
                 size=settings.COMMUNITY_PAGE_SIZE,
             )
-            for post in page.items:
-                post.title_html = search.highlight(post.title, query)
-                post.snippet_html = search.snippet(post, query)
             context["more_url"] = _with(params, cursor=page.more) if page.more else None
         else:
             before = Cursor.parse(params["before"]) if "before" in params else None
