@@ -9,13 +9,16 @@ or scenario: the format chart and the scenario guide are such posts).
 
 Each phase is one simple condition, so PostgreSQL can answer it from a trigram
 index (a rare term) or by walking the list's own index (a common one), and a
-page never has to rank every match. The cursor says which phase a page
-continues, so deep pages stay cheap and their URLs stable.
+page never has to rank every match. PostgreSQL cannot estimate how common a
+substring is, so `fetch_newest` tries the index under a time budget and falls
+back to the walk (see docs/performance.md). The cursor says which phase
+a page continues, so deep pages stay cheap and their URLs stable.
 """
 
 import re
 from dataclasses import dataclass
 
+from django.db import OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
@@ -26,6 +29,9 @@ from community.models.post import list_prefetches
 from community.pagination import Cursor, InvalidCursor, keyset_before
 
 PHASES = ("title", "body", "answer", "reference")
+# How long the trigram index may take before the matches count as common and
+# the newest-first walk is used instead.
+INDEX_BUDGET_MS = 10
 MAX_QUERY_LENGTH = 100
 SNIPPET_CHARS = 60
 
@@ -50,16 +56,28 @@ REFERENCE_FIELDS = {
 PRESENTED_BY = {FormatProfile: "formats", HardwareTier: "hardware_tiers", Scenario: "scenarios"}
 
 
-def presents_a_match(text):
-    """Posts presenting a reference record whose text contains `text`."""
-    condition = Q()
+def matching_references(text):
+    """{relation through-model: ids of matching records} for records any post may present."""
+    found = {}
     for model, fields in REFERENCE_FIELDS.items():
-        matching = model.objects.filter(_any_contains(fields, text)).values("pk")
+        ids = list(model.objects.filter(_any_contains(fields, text)).values_list("pk", flat=True))
+        if ids:
+            found[model] = ids
+    return found
+
+
+def presents(references, *, driven_by_links=False):
+    """Posts presenting any of `references` (see `matching_references`)."""
+    condition = Q()
+    for model, ids in references.items():
         relation = getattr(Post, PRESENTED_BY[model]).through
         target = relation._meta.get_field(model._meta.model_name).attname
-        condition |= Exists(
-            relation.objects.filter(post=OuterRef("pk"), **{f"{target}__in": matching})
-        )
+        links = relation.objects.filter(**{f"{target}__in": ids})
+        if driven_by_links:
+            # Start from the few link rows, not from every post.
+            condition |= Q(pk__in=links.values("post_id"))
+        else:
+            condition |= Exists(links.filter(post=OuterRef("pk")))
     return condition
 
 
@@ -70,7 +88,7 @@ def _any_contains(fields, text):
     return condition
 
 
-def phase_queryset(queryset, phase, text):
+def phase_queryset(queryset, phase, text, references=None, *, driven_by_links=False):
     title = Q(title__icontains=text)
     body = Q(body__icontains=text)
     in_answer = Exists(Answer.objects.public().filter(post=OuterRef("pk"), body__icontains=text))
@@ -80,7 +98,40 @@ def phase_queryset(queryset, phase, text):
         return queryset.filter(body).exclude(title)
     if phase == "answer":
         return queryset.filter(in_answer).exclude(title).exclude(body)
-    return queryset.filter(presents_a_match(text)).exclude(title).exclude(body).exclude(in_answer)
+    if references is None:
+        references = matching_references(text)
+    if not references:
+        return queryset.none()
+    matching = presents(references, driven_by_links=driven_by_links)
+    return queryset.filter(matching).exclude(title).exclude(body).exclude(in_answer)
+
+
+def fetch_newest(walk, indexed, limit):
+    """
+    The newest `limit` rows of a phase. On PostgreSQL, ask the way the planner
+    prefers (the trigram index: fast when matches are rare) within
+    INDEX_BUDGET_MS; if that runs out, the matches are common, and walking the
+    list's index newest first finds them at once. Elsewhere, one plain query.
+    """
+    walk = walk.order_by("-published_at", "-pk")[:limit]
+    indexed = indexed.order_by("-published_at", "-pk")[:limit]
+    if connection.vendor != "postgresql":
+        return list(walk)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL statement_timeout = {int(INDEX_BUDGET_MS)}")
+            rows = list(indexed)
+            # SET LOCAL outlives a released savepoint: restore it for the rest of
+            # an enclosing transaction. (A cancelled query rolls it back.)
+            cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
+        return rows
+    except OperationalError:
+        pass
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        rows = list(walk)
+        cursor.execute("SET LOCAL enable_bitmapscan TO DEFAULT")
+    return rows
 
 
 @dataclass(frozen=True)
@@ -119,18 +170,24 @@ def search_page(queryset, text, *, cursor=None, size):
 
 def _collect(queryset, text, cursor, size):
     items = []
+    references = None
     start = cursor.phase if cursor else 0
     position = cursor.position if cursor else None
     for index in range(start, len(PHASES)):
-        matches = phase_queryset(queryset, PHASES[index], text)
+        phase = PHASES[index]
+        if phase == "reference":
+            references = matching_references(text)
+            if not references:
+                break
+        walk = phase_queryset(queryset, phase, text, references)
+        indexed = phase_queryset(queryset, phase, text, references, driven_by_links=True)
         if position is not None:
-            matches = keyset_before(matches, position)
+            walk, indexed = keyset_before(walk, position), keyset_before(indexed, position)
         position = None
         need = size - len(items)
+        rows = fetch_newest(walk, indexed, need + 1)
         if need == 0:
-            more = SearchCursor(index, None) if matches.exists() else None
-            return SearchPage(items, more)
-        rows = list(matches.order_by("-published_at", "-pk")[: need + 1])
+            return SearchPage(items, SearchCursor(index, None) if rows else None)
         for row in rows[:need]:
             row.matched_in = PHASES[index]
         items += rows[:need]
