@@ -4,8 +4,9 @@ PostgreSQL's plans for the list and search queries, as the views build them.
     DATABASE_URL=postgres://... .venv/bin/python bench/explain.py
 
 Prints EXPLAIN (ANALYZE, BUFFERS) for: the first list page, a deep list page
-(page 50,000 by cursor), and each phase of a search; docs/performance.md quotes
-its output at 1M posts.
+(page 50,000 by cursor), and each phase of a search both ways that
+community.search.fetch_newest may run it; docs/performance.md quotes its
+output at 1M posts. Give a search term as the first argument.
 """
 
 import os
@@ -20,6 +21,7 @@ import django
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
 from community import search  # noqa: E402
 from community.models import Post  # noqa: E402
@@ -36,14 +38,30 @@ def show(title, queryset):
 def main(term="양자화"):
     posts = Post.objects.published().for_list()
     show("List, page 1", posts.newest_first()[: SIZE + 1])
-    deep = Post.objects.published().newest_first().only("published_at")[50_000 * SIZE - 1]
+    # The last post of page 49,999 is the cursor of page 50,000.
+    deep = Post.objects.published().newest_first().only("published_at")[49_999 * SIZE - 1]
     show(
         "List, page 50,000 (cursor)",
         keyset_before(posts, Cursor.of(deep)).newest_first()[: SIZE + 1],
     )
+    posts = Post.objects.published().for_search()
+    references = search.matching_references(term)
     for phase in search.PHASES:
-        matches = search.phase_queryset(Post.objects.published().for_search(), phase, term)
-        show(f"Search {term!r}, phase {phase}", matches.newest_first()[: SIZE + 1])
+        if phase == "reference" and not references:
+            print(f"\n### Search {term!r}, phase {phase}: no reference record matches; skipped")
+            continue
+        indexed = search.phase_queryset(posts, phase, term, references, driven_by_links=True)
+        show(
+            f"Search {term!r}, phase {phase}: as the planner prefers",
+            indexed.newest_first()[: SIZE + 1],
+        )
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
+            walk = search.phase_queryset(posts, phase, term, references)
+            show(
+                f"Search {term!r}, phase {phase}: walking the list index",
+                walk.newest_first()[: SIZE + 1],
+            )
 
 
 if __name__ == "__main__":

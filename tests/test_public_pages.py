@@ -10,9 +10,9 @@ from tests.factories import make_format, make_post, make_rich_post, make_tag
 
 # Queries per page on a cache miss, the same for 1 post as for 50 with answers
 # and tags. Each starts with the content version that keys the page cache.
-# The list also counts posts per kind and per tag (version, 2 counts), cached
-# apart from the page; the posts with their counts, tags and formats (3).
-LIST_QUERIES = 1 + 3 + 3
+# The list also counts posts per kind and per tag (2), cached apart from the
+# page; then the posts with their counts, tags and formats (3).
+LIST_QUERIES = 1 + 2 + 3
 HOME_QUERIES = 1 + 3
 # post, tags, formats + their software (2), hardware tiers, scenarios + their
 # formats and software (3), answers

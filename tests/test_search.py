@@ -130,11 +130,11 @@ def test_related_posts_share_a_tag_or_a_format(client, db):
         assert "기준 글" not in related and "초안" not in related and "관계 없는 글" not in related
 
 
-# The content version (2), the reference records a term matches (3), tags and
+# The content version, the reference records a term matches (3), tags and
 # formats (2), and per phase (4) one query, or on PostgreSQL at most nine: two
 # savepoints, the time budget and the indexed query, then a walk with its two
 # settings, releases and rollback (community.search.fetch_newest).
-SEARCH_QUERIES = 2 + 3 + 2 + 4 * (9 if connection.vendor == "postgresql" else 1)
+SEARCH_QUERIES = 1 + 3 + 2 + 4 * (9 if connection.vendor == "postgresql" else 1)
 
 
 def test_a_search_page_has_a_bounded_query_count(client, seeded, django_assert_max_num_queries):

@@ -24,7 +24,7 @@ def test_seed_demo_inserts_rendered_posts_with_answers_and_tags(
     assert all(post.tags.count() == 2 for post in demo[:10])
 
     # The pages read the demo content with the same query budget.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get("/community/").status_code == 200
     # At most the full budget: prefetches of relations a post lacks are skipped.
     with django_assert_max_num_queries(11):
