@@ -10,6 +10,17 @@ from community.models import ModelPreset, Quantization, Scenario
 LLAMA_70B = "Llama-3 70B"
 
 
+# Llama-3 70B on two 24 GB cards, for personal use (scenario B).
+TWO_24GB_CARDS = {
+    "preset": LLAMA_70B,
+    "platform": "nvidia_gpu",
+    "memory_gb": "24",
+    "devices": "2",
+    "context": "8192",
+    "use": "B",
+}
+
+
 def about(value, figure, tolerance=Decimal("0.05")):
     """The sources' "약 N GB": within 5%."""
     return abs(Decimal(value) - figure) <= figure * tolerance
@@ -121,17 +132,7 @@ def test_a_custom_size_is_estimated_from_the_nearest_preset(seeded):
 
 
 def test_the_page_answers_without_javascript(client, seeded):
-    response = client.get(
-        "/guide/advisor/",
-        {
-            "preset": LLAMA_70B,
-            "platform": "nvidia_gpu",
-            "memory_gb": "24",
-            "devices": "2",
-            "context": "8192",
-            "use": "B",
-        },
-    )
+    response = client.get("/guide/advisor/", TWO_24GB_CARDS)
     html = response.content.decode()
     assert response.status_code == 200
     assert "EXL2 4.65bpw</strong>" in html
@@ -199,14 +200,7 @@ ADVISOR_QUERIES = 12
 
 
 def test_the_advisor_has_a_fixed_query_budget(client, seeded, django_assert_num_queries):
-    query = {
-        "preset": LLAMA_70B,
-        "platform": "nvidia_gpu",
-        "memory_gb": "24",
-        "devices": "2",
-        "context": "8192",
-        "use": "B",
-    }
+    query = TWO_24GB_CARDS
     with django_assert_num_queries(ADVISOR_QUERIES):
         assert client.get("/guide/advisor/", query).status_code == 200
     fmt = Quantization.objects.first().format

@@ -38,29 +38,32 @@ def test_healthz_answers_503_when_the_database_is_unreachable(client, db, monkey
     assert not response.cookies
 
 
-def test_healthz_answers_503_against_a_server_that_is_not_there(tmp_path):
-    """A real failed connection (nothing listens on the port), in a fresh process."""
-    script = (
-        "import django; django.setup();"
-        "from django.test import Client;"
-        "r = Client(HTTP_HOST='127.0.0.1').get('/healthz');"
-        "print(r.status_code)"
-    )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ainex.settings",
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:9/nowhere",
-        "DJANGO_LOG_LEVEL": "CRITICAL",
-    }
+def run_django(script, **environ):
+    """Run `script` after django.setup() in a fresh process with these settings in its
+    environment; returns its last line of output."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "ainex.settings", **environ}
     result = subprocess.run(
-        [sys.executable, "-c", script],
+        [sys.executable, "-c", f"import django; django.setup(); {script}"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert result.stdout.strip().splitlines()[-1] == "503", result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines, result.stderr
+    return lines[-1]
+
+
+def test_healthz_answers_503_against_a_server_that_is_not_there():
+    """A real failed connection (nothing listens on the port), in a fresh process."""
+    status = run_django(
+        "from django.test import Client;"
+        "print(Client(HTTP_HOST='127.0.0.1').get('/healthz').status_code)",
+        DATABASE_URL="postgres://postgres@127.0.0.1:9/nowhere",
+        DJANGO_LOG_LEVEL="CRITICAL",
+    )
+    assert status == "503"
 
 
 def production_environ(**overrides):
@@ -110,24 +113,11 @@ def test_settings_follow_the_environment(settings):
 
 
 def test_redis_url_selects_the_redis_cache_built_on_djangos():
-    script = (
-        "import django; django.setup(); from django.conf import settings as s;"
-        "print(s.CACHES['default']['BACKEND'])"
+    backend = run_django(
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "ainex.settings",
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.stdout.strip() == "community.redis_cache.RedisCache"
+    assert backend == "community.redis_cache.RedisCache"
     from django.core.cache.backends.redis import RedisCache as DjangosRedisCache
 
     from community.redis_cache import RedisCache
