@@ -14,7 +14,6 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.http import HttpResponse
-from django.utils.cache import patch_cache_control
 
 from community.models import ContentVersion, Post, Tag
 
@@ -59,10 +58,8 @@ def cached_page(view):
         else:
             response = HttpResponse(content, content_type=content_type)
         response["ETag"] = f'"{etag}"'
-        # Set outright: the response is ours alone, nothing to merge with.
         response["Vary"] = "Accept-Encoding"
-        response["Cache-Control"] = REVALIDATE
-        return response
+        return _revalidate(response)
 
     return wrapper
 
@@ -82,7 +79,8 @@ REVALIDATE = "no-cache, public"
 
 
 def _revalidate(response):
-    patch_cache_control(response, no_cache=True, public=True)
+    # Set outright: these views set no cache headers of their own to merge with.
+    response["Cache-Control"] = REVALIDATE
     return response
 
 

@@ -53,10 +53,6 @@ class KeysetPage:
     newer: Cursor | None
     older: Cursor | None
 
-    @property
-    def has_other_pages(self):
-        return self.newer is not None or self.older is not None
-
 
 def keyset_before(queryset, cursor):
     """Rows older than the cursor's row in (published_at, id) order."""

@@ -165,6 +165,7 @@ def search_page(queryset, text, *, cursor=None, size):
     for post in page.items:
         post.title_html = highlight(post.title, text)
         post.snippet_html = snippet(post, text)
+        post.found_in_answers = post.matched_in == "answer"
     return page
 
 

@@ -105,12 +105,8 @@ def tag_detail(request, slug):
     return _community_list(request, tag=get_object_or_404(Tag, slug=slug))
 
 
-def _published_post(slug):
-    return get_object_or_404(Post.objects.published().for_detail(), slug=slug)
-
-
 def _post_context(slug):
-    post = _published_post(slug)
+    post = get_object_or_404(Post.objects.published().for_detail(), slug=slug)
     related = (
         Post.objects.published()
         .related_to(post)

@@ -382,3 +382,8 @@ class ScenarioSoftware(models.Model):
         return (*self.scenario.natural_key(), *self.software.natural_key())
 
     natural_key.dependencies = ["community.scenario", "community.software"]
+
+    @property
+    def role_label(self):
+        """The role to name before the software ("대안", ...); the main pick needs none."""
+        return "" if self.role == self.Role.PRIMARY else self.get_role_display()
