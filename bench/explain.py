@@ -5,8 +5,10 @@ PostgreSQL's plans for the list and search queries, as the views build them.
 
 Prints EXPLAIN (ANALYZE, BUFFERS) for: the first list page, a deep list page
 (page 50,000 by cursor), and each phase of a search both ways that
-community.search.fetch_newest may run it; docs/performance.md quotes its
-output at 1M posts. Give a search term as the first argument.
+community.search may run it (through the trigram index, and walking one window
+of the list); docs/performance.md quotes its output at 1M posts. Give a search
+term as the first argument. Beware: the trigram plan of a common term takes
+seconds (that is why the search samples first).
 """
 
 import os
@@ -50,17 +52,21 @@ def main(term="양자화"):
         if phase == "reference" and not references:
             print(f"\n### Search {term!r}, phase {phase}: no reference record matches; skipped")
             continue
+        selective = search.index_is_selective(phase, term, references)
+        print(f"\n### Search {term!r}, phase {phase}: index_is_selective = {selective}")
         indexed = search.phase_queryset(posts, phase, term, references, driven_by_links=True)
-        show(
-            f"Search {term!r}, phase {phase}: as the planner prefers",
-            indexed.newest_first()[: SIZE + 1],
-        )
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-            walk = search.phase_queryset(posts, phase, term, references)
+            cursor.execute("SET LOCAL enable_indexscan = off")
             show(
-                f"Search {term!r}, phase {phase}: walking the list index",
-                walk.newest_first()[: SIZE + 1],
+                f"Search {term!r}, phase {phase}: through the trigram index",
+                indexed.newest_first()[: SIZE + 1],
+            )
+        walk = search.phase_queryset(posts, phase, term, references)
+        window, _ = search.scan_window(posts, walk, None)
+        with search.walking_the_list_index():
+            show(
+                f"Search {term!r}, phase {phase}: walking the first window of the list",
+                window.newest_first()[: SIZE + 1],
             )
 
 

@@ -10,12 +10,17 @@ or scenario: the format chart and the scenario guide are such posts).
 Each phase is one simple condition, so PostgreSQL can answer it from a trigram
 index (a rare term) or by walking the list's own index (a common one), and a
 page never has to rank every match. PostgreSQL cannot estimate how common a
-substring is, so `fetch_newest` tries the index under a time budget and falls
-back to the walk (see docs/performance.md). The cursor says which phase
-a page continues, so deep pages stay cheap and their URLs stable.
+substring is, so `index_is_selective` tries the term on a sample first. A walk
+reads the list in windows and stops at a budget, so that every page costs a
+bounded time whatever the term (see docs/performance.md). The cursor says
+which phase a page continues and where, so deep pages stay cheap and their
+URLs stable.
 """
 
+import dataclasses
 import re
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import OperationalError, connection, transaction
@@ -26,12 +31,26 @@ from django.utils.text import Truncator
 
 from community.models import Answer, FormatProfile, HardwareTier, Post, Scenario
 from community.models.post import list_prefetches
-from community.pagination import Cursor, InvalidCursor, keyset_before
+from community.pagination import Cursor, InvalidCursor, keyset_after, keyset_before
 
 PHASES = ("title", "body", "answer", "reference")
-# How long the trigram index may take before the matches count as common and
-# the newest-first walk is used instead.
-INDEX_BUDGET_MS = 10
+# How long the trigram index may take before the newest-first walk is used
+# instead (a safety net: index_is_selective decides first).
+INDEX_BUDGET_MS = 50
+# The share of the sampled rows (about 500 at a million) above which a
+# term counts as common in a column (see index_is_selective).
+SAMPLE_PERCENT = 0.05
+COMMON_SHARE = 0.02
+# Posts presenting one kind of matching reference record, at which it counts as common.
+COMMON_LINKS = 10_000
+# A walk reads the list in windows of this many posts, so that a term that is
+# neither rare nor common (or too short for trigrams) costs a bounded time per
+# page: after a window that leaves posts unread, once the page has read
+# SCAN_WINDOWS_PER_PAGE such windows or spent SCAN_BUDGET_MS, it ends there and
+# its `more` link scans on.
+SCAN_WINDOW = 2_000
+SCAN_WINDOWS_PER_PAGE = 8
+SCAN_BUDGET_MS = 100
 MAX_QUERY_LENGTH = 100
 SNIPPET_CHARS = 60
 
@@ -57,7 +76,7 @@ PRESENTED_BY = {FormatProfile: "formats", HardwareTier: "hardware_tiers", Scenar
 
 
 def matching_references(text):
-    """{relation through-model: ids of matching records} for records any post may present."""
+    """{reference model: ids of its records whose text contains `text`}."""
     found = {}
     for model, fields in REFERENCE_FIELDS.items():
         ids = list(model.objects.filter(_any_contains(fields, text)).values_list("pk", flat=True))
@@ -66,13 +85,18 @@ def matching_references(text):
     return found
 
 
-def presents(references, *, driven_by_links=False):
-    """Posts presenting any of `references` (see `matching_references`)."""
-    condition = Q()
+def presenting(references):
+    """For each kind of record in `references`, its link rows to the posts presenting them."""
     for model, ids in references.items():
         relation = getattr(Post, PRESENTED_BY[model]).through
         target = relation._meta.get_field(model._meta.model_name).attname
-        links = relation.objects.filter(**{f"{target}__in": ids})
+        yield relation.objects.filter(**{f"{target}__in": ids})
+
+
+def presents(references, *, driven_by_links=False):
+    """Posts presenting any of `references` (see `matching_references`)."""
+    condition = Q()
+    for links in presenting(references):
         if driven_by_links:
             # Start from the few link rows, not from every post.
             condition |= Q(pk__in=links.values("post_id"))
@@ -106,32 +130,124 @@ def phase_queryset(queryset, phase, text, references=None, *, driven_by_links=Fa
     return queryset.filter(matching).exclude(title).exclude(body).exclude(in_answer)
 
 
-def fetch_newest(walk, indexed, limit):
+# The column whose trigram index a phase's indexed plan starts from.
+INDEXED_COLUMN = {"title": (Post, "title"), "body": (Post, "body"), "answer": (Answer, "body")}
+
+
+def index_is_selective(phase, text, references):
     """
-    The newest `limit` rows of a phase. On PostgreSQL, ask the way the planner
-    prefers (the trigram index: fast when matches are rare) within
-    INDEX_BUDGET_MS; if that runs out, the matches are common, and walking the
-    list's index newest first finds them at once. Elsewhere, one plain query.
+    Whether the trigram index narrows `phase` down to few rows for `text`.
+
+    PostgreSQL keeps no statistics on substrings, and a GIN scan cannot stop
+    early: for a term in most rows it builds a bitmap of them all (seconds at a
+    million rows) before a time limit can cancel it. So the term is tried on a
+    small random sample of the column first, and the index is used only when
+    few sampled rows match. Terms with no word of three or more characters
+    yield no trigram at all. A reference record counts as common when many
+    posts present it.
     """
-    walk = walk.order_by("-published_at", "-pk")[:limit]
-    indexed = indexed.order_by("-published_at", "-pk")[:limit]
-    if connection.vendor != "postgresql":
-        return list(walk)
+    if phase == "reference":
+        return all(links[:COMMON_LINKS].count() < COMMON_LINKS for links in presenting(references))
+    if max(map(len, re.findall(r"\w+", text)), default=0) < 3:
+        return False
+    model, field = INDEXED_COLUMN[phase]
+    quote = connection.ops.quote_name
+    column, table = quote(model._meta.get_field(field).column), quote(model._meta.db_table)
+    # The ORM has no TABLESAMPLE; the names are the model's own, quoted.
+    sample = (
+        f"SELECT count(*), count(*) FILTER (WHERE UPPER({column}::text) LIKE UPPER(%s))"  # noqa: S608
+        f" FROM {table} TABLESAMPLE SYSTEM (%s) REPEATABLE (0)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sample, [f"%{connection.ops.prep_for_like_query(text)}%", SAMPLE_PERCENT])
+        sampled, matched = cursor.fetchone()
+    return matched <= max(1, sampled * COMMON_SHARE)
+
+
+def by_index(indexed, limit):
+    """
+    The newest `limit` rows of a phase found through the trigram indexes, or None
+    when that takes longer than INDEX_BUDGET_MS.
+    """
     try:
         with transaction.atomic(), connection.cursor() as cursor:
+            # The planner cannot estimate how common a substring is, so it is
+            # told to use the trigram bitmaps rather than walk the list index.
             cursor.execute(f"SET LOCAL statement_timeout = {int(INDEX_BUDGET_MS)}")
-            rows = list(indexed)
-            # SET LOCAL outlives a released savepoint: restore it for the rest of
-            # an enclosing transaction. (A cancelled query rolls it back.)
-            cursor.execute("SET LOCAL statement_timeout TO DEFAULT")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            rows = list(indexed.order_by("-published_at", "-pk")[:limit])
+            # SET LOCAL outlives a released savepoint: restore both for the rest
+            # of an enclosing transaction. (A cancelled query rolls them back.)
+            cursor.execute("RESET statement_timeout; RESET enable_indexscan")
         return rows
     except OperationalError:
-        pass
+        return None
+
+
+def scan_window(posts, walk, position):
+    """
+    `walk` narrowed to the next SCAN_WINDOW posts of `posts` older than
+    `position`, and the oldest post of that window (None when the window
+    reaches the oldest post), where the next scan continues.
+    """
+    older = keyset_before(posts, position) if position else posts
+    edge = list(
+        older.order_by("-published_at", "-pk").values_list("published_at", "pk")[
+            SCAN_WINDOW - 1 : SCAN_WINDOW + 1
+        ]
+    )
+    if len(edge) < 2:
+        return walk, None
+    last_inside, first_outside = (Cursor(*row) for row in edge)
+    return keyset_after(walk, first_outside), last_inside
+
+
+@contextmanager
+def walking_the_list_index():
+    """Within this, PostgreSQL reads a phase in the list index's order instead of
+    building a bitmap of every match (which it would, estimating few)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_bitmapscan = off")
-        rows = list(walk)
-        cursor.execute("SET LOCAL enable_bitmapscan TO DEFAULT")
-    return rows
+        yield
+        cursor.execute("RESET enable_bitmapscan")
+
+
+@dataclass
+class ScanBudget:
+    """What one page may still spend on scanning the list (see SCAN_WINDOW)."""
+
+    windows: int = dataclasses.field(default_factory=lambda: SCAN_WINDOWS_PER_PAGE)
+    deadline: float = dataclasses.field(
+        default_factory=lambda: time.monotonic() + SCAN_BUDGET_MS / 1000
+    )
+
+    def spend_window(self):
+        """Count a window that left posts unread; False once the budget is spent."""
+        self.windows -= 1
+        return self.windows > 0 and time.monotonic() < self.deadline
+
+
+def scan(posts, walk, position, limit, budget):
+    """
+    The newest `limit` rows of `walk` older than `position`, read window by
+    window. Returns them, the position the window holding the first of them
+    started at, and where the scan stopped if the budget ran out first.
+    """
+    rows, resume = [], position
+    with walking_the_list_index():
+        while True:
+            window, scanned_to = scan_window(posts, _older(walk, position), position)
+            if not rows:
+                resume = position
+            rows += list(window.order_by("-published_at", "-pk")[: limit - len(rows)])
+            if len(rows) >= limit or scanned_to is None:
+                return rows, resume, None
+            position = scanned_to
+            if not budget.spend_window():
+                return rows, resume, position
 
 
 @dataclass(frozen=True)
@@ -155,6 +271,9 @@ class SearchCursor:
 class SearchPage:
     items: list
     more: SearchCursor | None
+    # True when the page stopped at its scan budget, not because it was full:
+    # `more` then continues the scan, and may find nothing further.
+    cut_short: bool = False
 
 
 def search_page(queryset, text, *, cursor=None, size):
@@ -171,30 +290,45 @@ def search_page(queryset, text, *, cursor=None, size):
 
 def _collect(queryset, text, cursor, size):
     items = []
-    references = None
+    budget = ScanBudget()
     start = cursor.phase if cursor else 0
     position = cursor.position if cursor else None
     for index in range(start, len(PHASES)):
         phase = PHASES[index]
+        references = None
         if phase == "reference":
             references = matching_references(text)
             if not references:
                 break
         walk = phase_queryset(queryset, phase, text, references)
         indexed = phase_queryset(queryset, phase, text, references, driven_by_links=True)
-        if position is not None:
-            walk, indexed = keyset_before(walk, position), keyset_before(indexed, position)
-        position = None
         need = size - len(items)
-        rows = fetch_newest(walk, indexed, need + 1)
-        if need == 0:
-            return SearchPage(items, SearchCursor(index, None) if rows else None)
-        for row in rows[:need]:
-            row.matched_in = PHASES[index]
-        items += rows[:need]
+        rows, resume, stopped_at = None, position, None
+        if connection.vendor == "postgresql" and index_is_selective(phase, text, references):
+            rows = by_index(_older(indexed, position), need + 1)
+        if rows is None:
+            rows, resume, stopped_at = scan(queryset, walk, position, need + 1, budget)
         if len(rows) > need:
-            return SearchPage(items, SearchCursor(index, Cursor.of(items[-1])))
+            # A full page: the next one resumes after its last row, or where
+            # this phase's first row was found if the page was full before it.
+            more = Cursor.of(rows[need - 1]) if need else resume
+            items += _found_in(phase, rows[:need])
+            return SearchPage(items, SearchCursor(index, more))
+        items += _found_in(phase, rows)
+        if stopped_at:
+            return SearchPage(items, SearchCursor(index, stopped_at), len(items) < size)
+        position = None
     return SearchPage(items, None)
+
+
+def _older(queryset, position):
+    return keyset_before(queryset, position) if position else queryset
+
+
+def _found_in(phase, rows):
+    for row in rows:
+        row.matched_in = phase
+    return rows
 
 
 def clean_query(raw: str) -> str:

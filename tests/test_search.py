@@ -5,6 +5,7 @@ import re
 import pytest
 from django.db import connection
 
+from community import search
 from community.models import Answer, Post
 from tests.factories import make_answer, make_post, make_tag
 
@@ -130,17 +131,25 @@ def test_related_posts_share_a_tag_or_a_format(client, db):
         assert "기준 글" not in related and "초안" not in related and "관계 없는 글" not in related
 
 
-# The content version, the reference records a term matches (3), tags and
-# formats (2), and per phase (4) one query, or on PostgreSQL at most nine: two
-# savepoints, the time budget and the indexed query, then a walk with its two
-# settings, releases and rollback (community.search.fetch_newest).
-SEARCH_QUERIES = 1 + 3 + 2 + 4 * (9 if connection.vendor == "postgresql" else 1)
+def search_query_budget():
+    """
+    The most queries a search page may run: the content version, the reference
+    records a term matches (3), tags and formats (2), then for each of the four
+    phases its scan: on PostgreSQL first the sample (1, or 3 capped counts for
+    reference records) and the indexed query with its savepoint and settings
+    (6), then the walk's savepoint and settings (4); and every window of the
+    list that the walks read (2 each: where it ends, and the rows).
+    """
+    windows = len(search.PHASES) + search.SCAN_WINDOWS_PER_PAGE
+    if connection.vendor != "postgresql":
+        return 1 + 3 + 2 + 2 * windows
+    return 1 + 3 + 2 + 3 * 11 + 13 + 2 * windows
 
 
 def test_a_search_page_has_a_bounded_query_count(client, seeded, django_assert_max_num_queries):
     client.get("/community/")  # facet counts cached
     for term in ("엑스라마없음", "양자화", "맥", "GGUF"):
-        with django_assert_max_num_queries(SEARCH_QUERIES):
+        with django_assert_max_num_queries(search_query_budget()):
             assert client.get("/community/", {"q": term}).status_code == 200
 
 
@@ -164,3 +173,73 @@ def test_the_trigram_migration_runs_on_postgresql_and_does_nothing_on_sqlite(db)
         else:
             cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE '%trgm%'")
             assert cursor.fetchall() == []
+
+
+def follow_search(client, params):
+    """Every page of a search, following its "more" links: (slugs, page HTML) per page."""
+    pages, url = [], "/community/"
+    for _ in range(50):
+        response = client.get(url, params)
+        assert response.status_code == 200
+        html = response.content.decode()
+        ids = [int(i) for i in re.findall(r'class="post-item" data-post-id="(\d+)"', html)]
+        by_id = dict(Post.objects.filter(pk__in=ids).values_list("pk", "slug"))
+        pages.append(([by_id[i] for i in ids], html))
+        more = re.search(r'href="(\?[^"]*cursor=[^"]*)"[^>]*>검색 결과 더 보기', html)
+        if not more:
+            return pages
+        url, params = "/community/" + more.group(1).replace("&amp;", "&"), None
+    raise AssertionError("the search never ended")
+
+
+def test_a_search_that_scans_in_small_windows_finds_the_same_posts(
+    client, db, settings, monkeypatch
+):
+    settings.COMMUNITY_PAGE_SIZE = 2
+    settings.PAGE_CACHE_SECONDS = 0  # the same URLs are searched twice
+    wanted_in_title = [make_post(title=f"드문낱말 제목 {i}").slug for i in range(3)]
+    for i in range(7):
+        make_post(title=f"다른 글 {i}")  # older than the title matches: windows with no match
+    in_answer = make_post(title="답변에만", body="본문")
+    make_answer(in_answer, body="드문낱말 답변")
+    everything = [slug for slugs, _ in follow_search(client, {"q": "드문낱말"}) for slug in slugs]
+    assert everything == [*wanted_in_title, in_answer.slug]
+
+    # Windows of two posts, one window per page beyond each phase's first: pages
+    # stop early and say so, and following them finds the same posts in order.
+    monkeypatch.setattr(search, "SCAN_WINDOW", 2)
+    monkeypatch.setattr(search, "SCAN_WINDOWS_PER_PAGE", 1)
+    monkeypatch.setattr(search, "index_is_selective", lambda *args: False)
+    pages = follow_search(client, {"q": "드문낱말"})
+    assert [slug for slugs, _ in pages for slug in slugs] == everything
+    assert len(pages) > 3, [(slugs, re.findall(r'cursor=[^&"]*', html)) for slugs, html in pages]
+    empty_but_unfinished = [html for slugs, html in pages if not slugs]
+    assert empty_but_unfinished, "some window held no match"
+    for html in empty_but_unfinished:
+        assert "아직 “드문낱말”에 맞는 글을 찾지 못했습니다" in html
+        assert "맞는 글이 없습니다" not in html
+    partly = [html for slugs, html in pages if len(slugs) == 1 and "더 보기" in html]
+    assert all("여기까지 찾았습니다" in html for html in partly)
+
+
+def test_a_full_page_links_on_to_a_later_phase_past_an_empty_one(client, db, settings):
+    settings.COMMUNITY_PAGE_SIZE = 2
+    titles = [make_post(title=f"겹낱말 {i}").slug for i in range(2)]
+    in_answer = make_post(title="답변 쪽", body="본문")  # no body match: the body phase is empty
+    make_answer(in_answer, body="겹낱말")
+    pages = follow_search(client, {"q": "겹낱말"})
+    assert [slugs for slugs, _ in pages] == [titles, [in_answer.slug]]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the trigram indexes are PostgreSQL's"
+)
+def test_the_index_is_used_only_for_terms_it_narrows_down(db, monkeypatch):
+    monkeypatch.setattr(search, "SAMPLE_PERCENT", 100)  # every row, so the test is exact
+    for i in range(10):
+        make_post(title=f"흔한낱말 {i}", body="본문")
+    make_post(title="희귀한낱말 하나", body="본문")
+    assert search.index_is_selective("title", "희귀한낱말", None)
+    assert not search.index_is_selective("title", "흔한낱말", None)
+    assert not search.index_is_selective("title", "희귀", None)  # too short for a trigram
+    assert search.index_is_selective("answer", "흔한낱말", None)
