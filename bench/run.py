@@ -161,25 +161,40 @@ def to_ms(value):
 
 
 def measure(base, urls, connections, duration, warmup):
-    """Each target in turn; hello-world first and again last, so that the ratios compare
-    against the machine as it was over the whole run, not only at its start."""
-    rows = {}
-    for name, path in [*urls.items(), ("hello (again)", urls["hello"])]:
+    """
+    Each target in turn, with hello-world measured before the first target and
+    again after every one. A target's ratio is to the mean of the two
+    hello-world runs on either side of it, so that the machine's drift during
+    the run (10% and more here) does not skew it.
+    """
+
+    def run(name, path):
         url = base + path
+        # One request first: it renders and caches the page, so that warm-up and
+        # measurement see the steady state.
+        with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310
+            response.read()
         wrk(url, connections, warmup)
         result = wrk(url, connections, duration)
         result["queries"] = queries_per_request(url)
-        rows[name] = result
         print(
             f"  {name:<13} {result['rps']:>9.1f} req/s  p50 {result['p50_ms']:6.2f} ms  "
             f"p99 {result['p99_ms']:6.2f} ms  queries {result['queries']}",
             flush=True,
         )
-    again = rows.pop("hello (again)")
-    hello = (rows["hello"]["rps"] + again["rps"]) / 2
-    rows["hello"]["rps_again"] = again["rps"]
-    for result in rows.values():
-        result["ratio"] = result["rps"] / hello
+        return result
+
+    rows = {"hello": run("hello", urls["hello"])}
+    hello_runs = [rows["hello"]["rps"]]
+    for name, path in urls.items():
+        if name == "hello":
+            continue
+        result = run(name, path)
+        hello_runs.append(run("hello", urls["hello"])["rps"])
+        result["hello_rps"] = (hello_runs[-2] + hello_runs[-1]) / 2
+        result["ratio"] = result["rps"] / result["hello_rps"]
+        rows[name] = result
+    rows["hello"].update(ratio=1.0, rps_runs=hello_runs)
     return rows
 
 

@@ -5,22 +5,30 @@ A cached page is keyed by the request's path and query and by the current
 `ContentVersion`; any save of content bumps that version (`content_changed`),
 so the next request renders afresh, in every server process. Pages are the
 same for every visitor (no user-specific markup), so one copy serves all.
+The `cached_page` view decorator stores pages; `CachedPageMiddleware` serves
+them early in the request, which makes a cached page cheaper than a view.
 """
 
 import gzip
 import hashlib
+import time
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 
 from community.models import ContentVersion, Post, Tag
 
 FACET_TAGS = 12
-# Counting posts per kind and per tag reads every post (1.7 s at a million), so
+# Counting posts per kind and per tag reads every post (2 s at a million), so
 # the counts are navigation hints refreshed every few minutes, not on every save.
 FACETS_SECONDS = 300
+# The value is (facets, fresh until); a key of its own, since a shared cache may
+# still hold values of the earlier format under the old key during a deploy.
+FACETS_KEY = "list-facets"
+FACETS_REFRESHING_KEY = "list-facets:counting"
 
 
 def cached_page(view):
@@ -31,37 +39,85 @@ def cached_page(view):
         timeout = settings.PAGE_CACHE_SECONDS
         if not timeout:
             return _revalidate(view(request, *args, **kwargs))
-        # Pages name their own absolute URL (canonical links), hence the host.
-        url = request.get_host() + request.get_full_path()
-        path_hash = hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
-        version = ContentVersion.current()
-        key = f"page:{version}:{path_hash}"
-        cached = _local_pages().get(key)
+        # CachedPageMiddleware has looked for the page already if it is installed.
+        key, etag = getattr(request, "_page_key", None) or _page_key(request)
+        cached = _find_page(key)
         if cached is None:
-            cached = cache.get(key) if settings.CONTENT_VERSION_IN_CACHE else None
-            if cached is None:
-                response = view(request, *args, **kwargs)
-                if response.status_code != 200 or response.cookies:
-                    return _revalidate(response)
-                # Compressed once here, not on every request.
-                compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
-                cached = (response.content, compressed, response["Content-Type"])
-                cache.set(key, cached, timeout)
-            _local_pages().set(key, cached, timeout)
-        content, compressed, content_type = cached
-        # The page changes only with the version, so the ETag need not hash it.
-        etag = f"{version}-{path_hash}"
-        if "gzip" in request.headers.get("Accept-Encoding", ""):
-            response = HttpResponse(compressed, content_type=content_type)
-            response["Content-Encoding"] = "gzip"
-            etag += "-gzip"
-        else:
-            response = HttpResponse(content, content_type=content_type)
-        response["ETag"] = f'"{etag}"'
-        response["Vary"] = "Accept-Encoding"
-        return _revalidate(response)
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.cookies:
+                return _revalidate(response)
+            # Compressed once here, not on every request.
+            compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
+            cached = (response.content, compressed, response["Content-Type"])
+            cache.set(key, cached, timeout)
+            if settings.CONTENT_VERSION_IN_CACHE:
+                _local_pages().set(key, cached, timeout)
+        return _serve(request, cached, etag)
 
+    wrapper.serves_cached_page = True
     return wrapper
+
+
+class CachedPageMiddleware:
+    """
+    Serves a page that `cached_page` has stored before the rest of the request
+    is handled: no URL dispatch, and none of the middleware below this one
+    (CSRF, login, messages, history and lockout checks do nothing for reading a
+    page that is the same for every visitor). Headers that every response
+    carries come from the middleware above it, which also turns an unchanged
+    page into a 304.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "GET" and settings.PAGE_CACHE_SECONDS and _shows_cached_page(request):
+            request._page_key = key, etag = _page_key(request)
+            cached = _find_page(key)
+            if cached is not None:
+                return _serve(request, cached, etag)
+        return self.get_response(request)
+
+
+def _shows_cached_page(request):
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return getattr(match.func, "serves_cached_page", False)
+
+
+def _page_key(request):
+    """The cache key of the request's page in the current content version, and its ETag."""
+    # Pages name their own absolute URL (canonical links), hence the host.
+    url = request.get_host() + request.get_full_path()
+    path_hash = hashlib.blake2b(url.encode(), digest_size=16).hexdigest()
+    version = ContentVersion.current()
+    # The page changes only with the version, so the ETag need not hash it.
+    return f"page:{version}:{path_hash}", f"{version}-{path_hash}"
+
+
+def _find_page(key):
+    cached = _local_pages().get(key)
+    if cached is None and settings.CONTENT_VERSION_IN_CACHE:
+        cached = cache.get(key)
+        if cached is not None:
+            _local_pages().set(key, cached, settings.PAGE_CACHE_SECONDS)
+    return cached
+
+
+def _serve(request, cached, etag):
+    content, compressed, content_type = cached
+    if "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", ""):
+        response = HttpResponse(compressed, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+        etag += "-gzip"
+    else:
+        response = HttpResponse(content, content_type=content_type)
+    response["ETag"] = f'"{etag}"'
+    response["Vary"] = "Accept-Encoding"
+    return _revalidate(response)
 
 
 def _local_pages():
@@ -90,12 +146,23 @@ def content_changed(sender, **kwargs):
 
 
 def list_facets():
-    """Posts per kind and the most used tags, for the list's filters (see FACETS_SECONDS)."""
-    facets = cache.get("facets")
-    if facets is None:
-        facets = {
-            "kinds": Post.objects.published().kind_counts(),
-            "tags": list(Tag.objects.with_published_counts()[:FACET_TAGS]),
-        }
-        cache.set("facets", facets, FACETS_SECONDS)
+    """
+    Posts per kind and the most used tags, for the list's filters (see FACETS_SECONDS).
+
+    Once they are older than that, one request counts them again while every
+    other request goes on with the old counts: counting takes two seconds at a
+    million posts, and every worker doing it at once would stall the list.
+    """
+    cached = cache.get(FACETS_KEY)
+    if cached is not None:
+        facets, fresh_until = cached
+        if time.time() < fresh_until or not cache.add(FACETS_REFRESHING_KEY, True, FACETS_SECONDS):
+            return facets
+    facets = {
+        "kinds": Post.objects.published().kind_counts(),
+        "tags": list(Tag.objects.with_published_counts()[:FACET_TAGS]),
+    }
+    # Kept until replaced: stale counts are better than counting on every miss.
+    cache.set(FACETS_KEY, (facets, time.time() + FACETS_SECONDS), None)
+    cache.delete(FACETS_REFRESHING_KEY)
     return facets

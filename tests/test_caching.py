@@ -1,8 +1,11 @@
 """Public pages are cached, and any editor's save shows on the very next request."""
 
-import pytest
+import time
 
-from community import services
+import pytest
+from django.core.cache import cache
+
+from community import caching, services
 from community.models import Answer, ContentVersion, FormatProfile, Post
 from tests.factories import make_answer, make_post, make_tag
 
@@ -121,3 +124,48 @@ def test_canonical_links_are_absolute(client, db):
     post = make_post()
     html = client.get(post.get_absolute_url()).content.decode()
     assert f'<link rel="canonical" href="http://testserver{post.get_absolute_url()}">' in html
+
+
+def test_stale_facet_counts_are_counted_again_by_one_request_only(db, django_assert_num_queries):
+    make_post(kind="info")
+    first = caching.list_facets()
+    assert first["kinds"] == {"info": 1}
+    make_post(kind="question")
+    with django_assert_num_queries(0):
+        assert caching.list_facets() == first  # still fresh
+    # Stale while another request is counting: the old counts, at once.
+    cache.set(caching.FACETS_KEY, (first, time.time() - 1), None)
+    cache.add(caching.FACETS_REFRESHING_KEY, True)
+    with django_assert_num_queries(0):
+        assert caching.list_facets() == first
+    # Stale and nobody counting: this request counts, and lets others count later.
+    cache.delete(caching.FACETS_REFRESHING_KEY)
+    with django_assert_num_queries(2):
+        assert caching.list_facets()["kinds"] == {"info": 1, "question": 1}
+    assert cache.get(caching.FACETS_REFRESHING_KEY) is None
+
+
+def test_a_cached_page_is_served_before_url_dispatch_with_every_header(client, seeded):
+    first = client.get("/guide/")
+    second = client.get("/guide/")
+    assert first.wsgi_request.resolver_match is not None  # rendered by the view
+    assert second.wsgi_request.resolver_match is None  # served by CachedPageMiddleware
+    assert second.content == first.content
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Cache-Control",
+        "ETag",
+        "Vary",
+    ):
+        assert second[header] == first[header], header
+    assert client.get("/guide/", HTTP_IF_NONE_MATCH=second["ETag"]).status_code == 304
+
+
+def test_only_cached_pages_read_the_content_version(client, db, django_assert_num_queries):
+    with django_assert_num_queries(1):  # its own SELECT 1
+        assert client.get("/healthz").status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get("/no-such-page/").status_code == 404
