@@ -1,3 +1,7 @@
+import functools
+import time
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models, transaction
@@ -13,8 +17,10 @@ class ContentVersion(models.Model):
     Cached pages are keyed by it, so a save invalidates every cached page at
     once, in every server process. The row in the database is the truth. When
     the cache is shared by all processes (Redis), the number is also kept
-    there, so that a cached page costs no query; a change deletes it from the
-    cache after the transaction commits, and the next reader fetches it anew.
+    there, so that a cached page costs no query, and each process keeps it in
+    memory too. A change deletes it from Redis after the transaction commits
+    and announces that on a Redis channel that every process watches, so the
+    next request anywhere fetches it anew.
     """
 
     SINGLETON_ID = 1
@@ -31,11 +37,17 @@ class ContentVersion(models.Model):
     def current(cls) -> int:
         if not settings.CONTENT_VERSION_IN_CACHE:
             return cls._read()
-        version = cache.get(CACHE_KEY)
-        if version is None:
-            version = cls._read()
-            cache.add(CACHE_KEY, version, timeout=None)
-        return version
+        # Kept in process memory while no change is announced (see bump()), so
+        # that a cached page costs no round trip to Redis; read again at least
+        # every KNOWN_SECONDS all the same.
+        now = time.monotonic()
+        if _changes().changed() or _known.version is None or now > _known.until:
+            version = cache.get(CACHE_KEY)
+            if version is None:
+                version = cls._read()
+                cache.add(CACHE_KEY, version, timeout=None)
+            _known.version, _known.until = version, now + KNOWN_SECONDS
+        return _known.version
 
     @classmethod
     def bump(cls) -> None:
@@ -44,7 +56,7 @@ class ContentVersion(models.Model):
             cls.objects.get_or_create(pk=cls.SINGLETON_ID, defaults={"version": 2})
         if settings.CONTENT_VERSION_IN_CACHE:
             # After commit: a reader must not see the new number with old rows.
-            transaction.on_commit(lambda: cache.delete(CACHE_KEY))
+            transaction.on_commit(_announce_change)
 
     @classmethod
     def _read(cls) -> int:
@@ -57,3 +69,27 @@ class ContentVersion(models.Model):
             )
             row = cursor.fetchone()
         return row[0] if row else 0
+
+
+CHANGES_CHANNEL = "content-changed"
+KNOWN_SECONDS = 1.0
+
+
+@dataclass
+class KnownVersion:
+    version: int | None = None
+    until: float = 0.0
+
+
+_known = KnownVersion()
+
+
+@functools.cache
+def _changes():
+    return cache.watch(CHANGES_CHANNEL)
+
+
+def _announce_change():
+    cache.delete(CACHE_KEY)
+    _known.version = None
+    cache.publish(CHANGES_CHANNEL)
