@@ -16,6 +16,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.db import OperationalError, connection, transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 
@@ -25,6 +26,7 @@ FACET_TAGS = 12
 # Counting posts per kind and per tag reads every post (2 s at a million), so
 # the counts are navigation hints refreshed every few minutes, not on every save.
 FACETS_SECONDS = 300
+FACETS_BUDGET_MS = 3000
 # The value is (facets, fresh until); a key of its own, since a shared cache may
 # still hold values of the earlier format under the old key during a deploy.
 FACETS_KEY = "list-facets"
@@ -150,19 +152,40 @@ def list_facets():
     Posts per kind and the most used tags, for the list's filters (see FACETS_SECONDS).
 
     Once they are older than that, one request counts them again while every
-    other request goes on with the old counts: counting takes two seconds at a
-    million posts, and every worker doing it at once would stall the list.
+    other request goes on with the old counts, and the counting may take at
+    most FACETS_BUDGET_MS: at a million posts it reads the whole table, two
+    seconds when the table is in memory and over ten when it is not. Without
+    counts, the filters are shown without numbers ("kinds" is None).
     """
     cached = cache.get(FACETS_KEY)
+    stale = None
     if cached is not None:
-        facets, fresh_until = cached
+        stale, fresh_until = cached
         if time.time() < fresh_until or not cache.add(FACETS_REFRESHING_KEY, True, FACETS_SECONDS):
-            return facets
-    facets = {
-        "kinds": Post.objects.published().kind_counts(),
-        "tags": list(Tag.objects.with_published_counts()[:FACET_TAGS]),
-    }
+            return stale
+    try:
+        facets = _count_facets()
+    except OperationalError:
+        # Out of time: the counting key stays, so nobody tries again for a while.
+        return stale or {"kinds": None, "tags": []}
     # Kept until replaced: stale counts are better than counting on every miss.
     cache.set(FACETS_KEY, (facets, time.time() + FACETS_SECONDS), None)
     cache.delete(FACETS_REFRESHING_KEY)
     return facets
+
+
+def _count_facets():
+    if connection.vendor != "postgresql":
+        return _facet_counts()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SET LOCAL statement_timeout = {int(FACETS_BUDGET_MS)}")
+        facets = _facet_counts()
+        cursor.execute("RESET statement_timeout")
+    return facets
+
+
+def _facet_counts():
+    return {
+        "kinds": Post.objects.published().kind_counts(),
+        "tags": list(Tag.objects.with_published_counts()[:FACET_TAGS]),
+    }

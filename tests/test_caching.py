@@ -4,10 +4,12 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.db import OperationalError
 
 from community import caching, services
 from community.models import Answer, ContentVersion, FormatProfile, Post
 from tests.factories import make_answer, make_post, make_tag
+from tests.test_public_pages import FACET_QUERIES
 
 PAGES = ["/", "/community/", "/guide/", "POST", "MODAL"]
 
@@ -140,7 +142,7 @@ def test_stale_facet_counts_are_counted_again_by_one_request_only(db, django_ass
         assert caching.list_facets() == first
     # Stale and nobody counting: this request counts, and lets others count later.
     cache.delete(caching.FACETS_REFRESHING_KEY)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(FACET_QUERIES):
         assert caching.list_facets()["kinds"] == {"info": 1, "question": 1}
     assert cache.get(caching.FACETS_REFRESHING_KEY) is None
 
@@ -169,3 +171,27 @@ def test_only_cached_pages_read_the_content_version(client, db, django_assert_nu
         assert client.get("/healthz").status_code == 200
     with django_assert_num_queries(0):
         assert client.get("/no-such-page/").status_code == 404
+
+
+def test_counting_facets_out_of_time_keeps_the_old_counts_or_shows_none(
+    client, db, monkeypatch, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    make_post(kind="info")
+
+    def out_of_time():
+        raise OperationalError("canceling statement due to statement timeout")
+
+    monkeypatch.setattr(caching, "_count_facets", out_of_time)
+    assert caching.list_facets() == {"kinds": None, "tags": []}
+    html = client.get("/community/").content.decode()
+    assert "정보" in html and 'class="count"' not in html  # the filters, without numbers
+
+    # With counts from before, those stay; nobody retries while the key is held.
+    cache.clear()
+    monkeypatch.undo()
+    counted = caching.list_facets()
+    cache.set(caching.FACETS_KEY, (counted, time.time() - 1), None)
+    monkeypatch.setattr(caching, "_count_facets", out_of_time)
+    assert caching.list_facets() == counted
+    assert cache.get(caching.FACETS_REFRESHING_KEY)
