@@ -2,6 +2,7 @@ from django.core.management import call_command
 
 from community.markdown import render_markdown
 from community.models import Answer, Post
+from tests.test_public_pages import LIST_QUERIES
 
 
 def test_seed_demo_inserts_rendered_posts_with_answers_and_tags(
@@ -24,7 +25,7 @@ def test_seed_demo_inserts_rendered_posts_with_answers_and_tags(
     assert all(post.tags.count() == 2 for post in demo[:10])
 
     # The pages read the demo content with the same query budget.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(LIST_QUERIES):
         assert client.get("/community/").status_code == 200
     # At most the full budget: prefetches of relations a post lacks are skipped.
     with django_assert_max_num_queries(11):

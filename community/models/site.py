@@ -45,7 +45,10 @@ class ContentVersion(models.Model):
             version = cache.get(CACHE_KEY)
             if version is None:
                 version = cls._read()
-                cache.add(CACHE_KEY, version, timeout=None)
+                # Not forever: a reader that read the row just before another
+                # save committed may add the old number just after that save
+                # deleted it; it then lives in Redis for a minute at most.
+                cache.add(CACHE_KEY, version, timeout=VERSION_IN_CACHE_SECONDS)
             _known.version, _known.until = version, now + KNOWN_SECONDS
         return _known.version
 
@@ -73,6 +76,7 @@ class ContentVersion(models.Model):
 
 CHANGES_CHANNEL = "content-changed"
 KNOWN_SECONDS = 1.0
+VERSION_IN_CACHE_SECONDS = 60
 
 
 @dataclass
