@@ -27,6 +27,7 @@ FACET_TAGS = 12
 # the counts are navigation hints refreshed every few minutes, not on every save.
 FACETS_SECONDS = 300
 FACETS_BUDGET_MS = 3000
+NO_FACETS = {"kinds": None, "tags": []}
 # The value is (facets, fresh until); a key of its own, since a shared cache may
 # still hold values of the earlier format under the old key during a deploy.
 FACETS_KEY = "list-facets"
@@ -152,7 +153,8 @@ def list_facets():
     Posts per kind and the most used tags, for the list's filters (see FACETS_SECONDS).
 
     Once they are older than that, one request counts them again while every
-    other request goes on with the old counts, and the counting may take at
+    other request goes on with the old counts (or none, before the first count
+    ends), and the counting may take at
     most FACETS_BUDGET_MS: at a million posts it reads the whole table, two
     seconds when the table is in memory and over ten when it is not. Without
     counts, the filters are shown without numbers ("kinds" is None).
@@ -161,13 +163,15 @@ def list_facets():
     stale = None
     if cached is not None:
         stale, fresh_until = cached
-        if time.time() < fresh_until or not cache.add(FACETS_REFRESHING_KEY, True, FACETS_SECONDS):
+        if time.time() < fresh_until:
             return stale
+    if not cache.add(FACETS_REFRESHING_KEY, True, FACETS_SECONDS):
+        return stale or NO_FACETS  # another request is counting
     try:
         facets = _count_facets()
     except OperationalError:
         # Out of time: the counting key stays, so nobody tries again for a while.
-        return stale or {"kinds": None, "tags": []}
+        return stale or NO_FACETS
     # Kept until replaced: stale counts are better than counting on every miss.
     cache.set(FACETS_KEY, (facets, time.time() + FACETS_SECONDS), None)
     cache.delete(FACETS_REFRESHING_KEY)

@@ -184,6 +184,7 @@ def test_counting_facets_out_of_time_keeps_the_old_counts_or_shows_none(
 
     monkeypatch.setattr(caching, "_count_facets", out_of_time)
     assert caching.list_facets() == {"kinds": None, "tags": []}
+    cache.delete(caching.FACETS_REFRESHING_KEY)
     html = client.get("/community/").content.decode()
     assert "정보" in html and 'class="count"' not in html  # the filters, without numbers
 
@@ -195,3 +196,8 @@ def test_counting_facets_out_of_time_keeps_the_old_counts_or_shows_none(
     monkeypatch.setattr(caching, "_count_facets", out_of_time)
     assert caching.list_facets() == counted
     assert cache.get(caching.FACETS_REFRESHING_KEY)
+    # Before any count ends, a second request does not wait for the first.
+    cache.clear()
+    cache.add(caching.FACETS_REFRESHING_KEY, True)
+    monkeypatch.undo()
+    assert caching.list_facets() == caching.NO_FACETS
