@@ -190,11 +190,10 @@ def scan_window(posts, walk, position):
     `position`, and the oldest post of that window (None when the window
     reaches the oldest post), where the next scan continues.
     """
-    older = keyset_before(posts, position) if position else posts
     edge = list(
-        older.order_by("-published_at", "-pk").values_list("published_at", "pk")[
-            SCAN_WINDOW - 1 : SCAN_WINDOW + 1
-        ]
+        _older(posts, position)
+        .order_by("-published_at", "-pk")
+        .values_list("published_at", "pk")[SCAN_WINDOW - 1 : SCAN_WINDOW + 1]
     )
     if len(edge) < 2:
         return walk, None
