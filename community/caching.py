@@ -43,8 +43,9 @@ def cached_page(view):
         if not timeout:
             return _revalidate(view(request, *args, **kwargs))
         # CachedPageMiddleware has looked for the page already if it is installed.
-        key, etag = getattr(request, "_page_key", None) or _page_key(request)
-        cached = _find_page(key)
+        looked = getattr(request, "_page_key", None)
+        key, etag = looked or _page_key(request)
+        cached = None if looked else _find_page(key)
         if cached is None:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.cookies:

@@ -39,7 +39,7 @@ class RedisCache(redis.RedisCache):
         self._cache.get_client(write=True).publish(self.make_key(channel), 1)
 
     def watch(self, channel):
-        return ChannelWatch(self, self.make_key(channel))
+        return ChannelWatch(self._cache.get_client(write=True), self.make_key(channel))
 
 
 class ChannelWatch:
@@ -49,8 +49,8 @@ class ChannelWatch:
     change, instead of being fetched from Redis on every request.
     """
 
-    def __init__(self, cache, channel):
-        self._cache = cache
+    def __init__(self, client, channel):
+        self._client = client
         self._channel = channel
         self._pubsub = None
         self._pid = None
@@ -81,7 +81,7 @@ class ChannelWatch:
         self._reconnected = True
 
     def _subscribe(self):
-        pubsub = self._cache._cache.get_client(write=True).pubsub()
+        pubsub = self._client.pubsub()
         pubsub.subscribe(self._channel)
         # Only what is published after the confirmation is heard, so the caller
         # reads the value after this returns.
