@@ -1,4 +1,5 @@
 import re
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
@@ -81,6 +82,15 @@ def test_list_items_show_what_a_reader_needs(client, seeded):
     for name in ("EXL2", "GGUF", "AWQ"):
         assert f">{name}</a>" in item
     assert "2026. 11. 20." in item
+
+
+def test_dates_are_shown_in_seoul_time(client, db):
+    # 20:30 UTC on 30 October is already 31 October in Seoul.
+    moment = datetime(2026, 10, 30, 20, 30, tzinfo=UTC)
+    post = make_post(published_at=moment)
+    expected = '<time datetime="2026-10-31T05:30:00+09:00">2026. 10. 31.</time>'
+    assert expected in client.get("/community/").content.decode()
+    assert expected in client.get(post.get_absolute_url()).content.decode()
 
 
 def test_list_is_newest_first_with_a_stable_tie_break(client, db, settings):

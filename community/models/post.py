@@ -56,10 +56,14 @@ class Tag(models.Model):
 
 
 def list_prefetches():
-    """The relations a list item shows, for prefetch_related()."""
+    """The relations a list item shows, for prefetch_related(): as plain lists
+    (`post.listed_formats`, `post.listed_tags`), which a template reads without
+    building a related manager and a queryset per post."""
     return (
-        Prefetch("tags", queryset=Tag.objects.only("name", "slug")),
-        Prefetch("formats", queryset=FormatProfile.objects.only("name", "slug")),
+        Prefetch(
+            "formats", queryset=FormatProfile.objects.only("name", "slug"), to_attr="listed_formats"
+        ),
+        Prefetch("tags", queryset=Tag.objects.only("name", "slug"), to_attr="listed_tags"),
     )
 
 
@@ -178,6 +182,11 @@ class Post(RenderedMarkdownModel):
     objects = PostManager()
 
     rendered_fields = (("body", "body_html"),)
+
+    # A search result carries its title and snippet with the match marked
+    # (community/search.py); every other list shows the plain title and excerpt.
+    title_html = snippet_html = None
+    found_in_answers = False
 
     class Meta:
         ordering = ["-published_at", "-id"]
