@@ -1,10 +1,13 @@
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from community import services
-from community.models import Answer, Post
-from tests.factories import make_answer, make_post
+from community.models import Answer, Post, Tag
+from tests.factories import make_answer, make_post, make_tag
 
 
 def test_body_html_and_excerpt_are_made_at_save(db):
@@ -113,3 +116,15 @@ def test_accepting_an_answer_withdraws_the_previous_acceptance(db):
     first.refresh_from_db()
     assert not first.is_accepted
     assert Answer.objects.get(post=post, is_accepted=True) == second
+
+
+def test_tag_counts_are_of_published_posts_only(db):
+    common, rare, unpublished = make_tag(), make_tag(), make_tag()
+    for _ in range(2):
+        make_post().tags.add(common)
+    make_post().tags.add(common, rare)
+    make_post(status=Post.Status.DRAFT).tags.add(common, unpublished)
+    make_post(published_at=timezone.now() + timedelta(days=1)).tags.add(unpublished)
+
+    counted = Tag.objects.with_published_counts()
+    assert [(tag, tag.post_count) for tag in counted] == [(common, 3), (rare, 1)]
