@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from community.models import FormatProfile, HardwareTier, Post, Scenario
+from community.templatetags.community_tags import local_date
 from tests.factories import make_format, make_post, make_rich_post, make_tag
 
 # Queries per page on a cache miss, the same for 1 post as for 50 with answers
@@ -91,6 +92,7 @@ def test_dates_are_shown_in_seoul_time(client, db):
     expected = '<time datetime="2026-10-31T05:30:00+09:00">2026. 10. 31.</time>'
     assert expected in client.get("/community/").content.decode()
     assert expected in client.get(post.get_absolute_url()).content.decode()
+    assert local_date(None) == ""  # no date, no element (not today's)
 
 
 def test_list_is_newest_first_with_a_stable_tie_break(client, db, settings):

@@ -20,6 +20,8 @@ def local_date(moment):
     """A <time> element showing the date in the site's time zone ("2026. 11. 23.")."""
     # Same output as the `date` filter twice ('c' and "Y. n. j."), at under half
     # its cost: it runs for every item of every list page.
+    if moment is None:
+        return ""  # as the filter; localtime(None) would be now
     local = timezone.localtime(moment)
     return format_html(
         '<time datetime="{}">{}. {}. {}.</time>',
