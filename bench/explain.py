@@ -23,11 +23,11 @@ import django
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
 
 from community import search  # noqa: E402
 from community.models import Post  # noqa: E402
 from community.pagination import Cursor, keyset_before  # noqa: E402
+from community.postgres import local_settings  # noqa: E402
 
 SIZE = settings.COMMUNITY_PAGE_SIZE
 
@@ -55,15 +55,14 @@ def main(term="양자화"):
         selective = search.index_is_selective(phase, term, references)
         print(f"\n### Search {term!r}, phase {phase}: index_is_selective = {selective}")
         indexed = search.phase_queryset(posts, phase, term, references, driven_by_links=True)
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_indexscan = off")
+        with local_settings(**search.THROUGH_TRIGRAM_INDEXES):
             show(
                 f"Search {term!r}, phase {phase}: through the trigram index",
                 indexed.newest_first()[: SIZE + 1],
             )
         walk = search.phase_queryset(posts, phase, term, references)
         window, _ = search.scan_window(posts, walk, None)
-        with search.walking_the_list_index():
+        with local_settings(**search.WALKING_THE_LIST_INDEX):
             show(
                 f"Search {term!r}, phase {phase}: walking the first window of the list",
                 window.newest_first()[: SIZE + 1],

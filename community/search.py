@@ -20,10 +20,9 @@ URLs stable.
 import dataclasses
 import re
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import OperationalError, connection, transaction
+from django.db import OperationalError, connection
 from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
@@ -32,6 +31,7 @@ from django.utils.text import Truncator
 from community.models import Answer, FormatProfile, HardwareTier, Post, Scenario
 from community.models.post import list_prefetches
 from community.pagination import Cursor, InvalidCursor, keyset_after, keyset_before
+from community.postgres import local_settings
 
 PHASES = ("title", "body", "answer", "reference")
 # How long the trigram index may take before the newest-first walk is used
@@ -164,22 +164,22 @@ def index_is_selective(phase, text, references):
     return matched <= max(1, sampled * COMMON_SHARE)
 
 
+# The planner cannot estimate how common a substring is, so each plan is asked
+# for: the trigram bitmaps rather than the list index, or the list index walked
+# newest first rather than a bitmap of every match (it would build one,
+# estimating few).
+THROUGH_TRIGRAM_INDEXES = {"enable_indexscan": "off"}
+WALKING_THE_LIST_INDEX = {"enable_bitmapscan": "off"}
+
+
 def by_index(indexed, limit):
     """
     The newest `limit` rows of a phase found through the trigram indexes, or None
     when that takes longer than INDEX_BUDGET_MS.
     """
     try:
-        with transaction.atomic(), connection.cursor() as cursor:
-            # The planner cannot estimate how common a substring is, so it is
-            # told to use the trigram bitmaps rather than walk the list index.
-            cursor.execute(f"SET LOCAL statement_timeout = {int(INDEX_BUDGET_MS)}")
-            cursor.execute("SET LOCAL enable_indexscan = off")
-            rows = list(indexed.order_by("-published_at", "-pk")[:limit])
-            # SET LOCAL outlives a released savepoint: restore both for the rest
-            # of an enclosing transaction. (A cancelled query rolls them back.)
-            cursor.execute("RESET statement_timeout; RESET enable_indexscan")
-        return rows
+        with local_settings(statement_timeout=INDEX_BUDGET_MS, **THROUGH_TRIGRAM_INDEXES):
+            return list(indexed.order_by("-published_at", "-pk")[:limit])
     except OperationalError:
         return None
 
@@ -199,19 +199,6 @@ def scan_window(posts, walk, position):
         return walk, None
     last_inside, first_outside = (Cursor(*row) for row in edge)
     return keyset_after(walk, first_outside), last_inside
-
-
-@contextmanager
-def walking_the_list_index():
-    """Within this, PostgreSQL reads a phase in the list index's order instead of
-    building a bitmap of every match (which it would, estimating few)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        yield
-        cursor.execute("RESET enable_bitmapscan")
 
 
 @dataclass
@@ -236,7 +223,7 @@ def scan(posts, walk, position, limit, budget):
     started at, and where the scan stopped if the budget ran out first.
     """
     rows, resume = [], position
-    with walking_the_list_index():
+    with local_settings(**WALKING_THE_LIST_INDEX):
         while True:
             window, scanned_to = scan_window(posts, _older(walk, position), position)
             if not rows:
@@ -283,7 +270,6 @@ def search_page(queryset, text, *, cursor=None, size):
     for post in page.items:
         post.title_html = highlight(post.title, text)
         post.snippet_html = snippet(post, text)
-        post.found_in_answers = post.matched_in == "answer"
     return page
 
 
@@ -326,7 +312,7 @@ def _older(queryset, position):
 
 def _found_in(phase, rows):
     for row in rows:
-        row.matched_in = phase
+        row.found_in_answers = phase == "answer"
     return rows
 
 

@@ -136,14 +136,15 @@ def search_query_budget():
     The most queries a search page may run: the content version, the reference
     records a term matches (3), tags and formats (2), then for each of the four
     phases its scan: on PostgreSQL first the sample (1, or 3 capped counts for
-    reference records) and the indexed query with its savepoint and settings
-    (6), then the walk's savepoint and settings (4); and every window of the
-    list that the walks read (2 each: where it ends, and the rows).
+    reference records) and the indexed query with its savepoint, settings and
+    their reset (5), then the walk's savepoint, settings and reset (4); and
+    every window of the list that the walks read (2 each: where it ends, and
+    the rows).
     """
     windows = len(search.PHASES) + search.SCAN_WINDOWS_PER_PAGE
     if connection.vendor != "postgresql":
         return 1 + 3 + 2 + 2 * windows
-    return 1 + 3 + 2 + 3 * 11 + 13 + 2 * windows
+    return 1 + 3 + 2 + 3 * 10 + 12 + 2 * windows
 
 
 def test_a_search_page_has_a_bounded_query_count(client, seeded, django_assert_max_num_queries):
