@@ -78,7 +78,11 @@ class CachedPageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method == "GET" and settings.PAGE_CACHE_SECONDS and _shows_cached_page(request):
+        if (
+            request.method in ("GET", "HEAD")
+            and settings.PAGE_CACHE_SECONDS
+            and _shows_cached_page(request)
+        ):
             request._page_key = key, etag = _page_key(request)
             cached = _find_page(key)
             if cached is not None:

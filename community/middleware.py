@@ -1,4 +1,4 @@
-from django.shortcuts import render
+from community import views
 
 # Far above anything the site's own links produce (a cursor, a page of filters).
 MAX_QUERY_STRING_LENGTH = 1024
@@ -12,10 +12,5 @@ class RejectOverlongQueryStringMiddleware:
 
     def __call__(self, request):
         if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING_LENGTH:
-            return render(
-                request,
-                "400.html",
-                {"reason": "주소의 검색 조건이 너무 깁니다.", "retry_url": request.path},
-                status=400,
-            )
+            return views.bad_request(request, "주소의 검색 조건이 너무 깁니다.")
         return self.get_response(request)

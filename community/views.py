@@ -2,13 +2,15 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from community import search
 from community.caching import cached_page, list_facets
+from community.converters import is_unicode_slug
 from community.forms import AdvisorForm
 from community.models import (
     FormatProfile,
@@ -26,11 +28,15 @@ KIND_CHOICES = dict(Post.Kind.choices)
 RELATED_COUNT = 5
 
 
-def _bad_request(request, reason):
-    return render(request, "400.html", {"reason": reason, "retry_url": request.path}, status=400)
+def bad_request(request, reason):
+    """A 400 in the site's style: what was wrong, and a link to the page without its query."""
+    # A path such as "/\evil.example/" is another site's address to a browser.
+    safe = url_has_allowed_host_and_scheme(request.path, allowed_hosts=None)
+    context = {"reason": reason, "retry_url": request.path if safe else "/"}
+    return render(request, "400.html", context, status=400)
 
 
-@require_GET
+@require_safe
 @cached_page
 def home(request):
     latest_posts = Post.objects.published().for_list().newest_first()[:HOME_LATEST_COUNT]
@@ -42,8 +48,10 @@ def _community_list(request, tag=None):
     params = request.GET
     kind = params.get("kind") or None
     if kind is not None and kind not in KIND_CHOICES:
-        return _bad_request(request, "알 수 없는 글 종류입니다.")
+        return bad_request(request, "알 수 없는 글 종류입니다.")
     if tag is None and params.get("tag"):
+        if not is_unicode_slug(params["tag"]):
+            raise Http404("태그가 없습니다.")
         tag = get_object_or_404(Tag, slug=params["tag"])
     query = search.clean_query(params.get("q", ""))
 
@@ -78,7 +86,7 @@ def _community_list(request, tag=None):
             context["newer_url"] = _with(params, after=page.newer) if page.newer else None
             context["older_url"] = _with(params, before=page.older) if page.older else None
     except InvalidCursor as error:
-        return _bad_request(request, str(error))
+        return bad_request(request, str(error))
     context["page"] = page
     return render(request, "community/post_list.html", context)
 
@@ -93,13 +101,13 @@ def _with(params, **changes):
     return "?" + query.urlencode()
 
 
-@require_GET
+@require_safe
 @cached_page
 def post_list(request):
     return _community_list(request)
 
 
-@require_GET
+@require_safe
 @cached_page
 def tag_detail(request, slug):
     return _community_list(request, tag=get_object_or_404(Tag, slug=slug))
@@ -116,20 +124,20 @@ def _post_context(slug):
     return {"post": post, "related_posts": related}
 
 
-@require_GET
+@require_safe
 @cached_page
 def post_detail(request, slug):
     return render(request, "community/post_detail.html", _post_context(slug))
 
 
-@require_GET
+@require_safe
 @cached_page
 def post_modal(request, slug):
     """The post page's article alone: the list's dialog shows it."""
     return render(request, "community/post_detail.html#post_article", _post_context(slug))
 
 
-@require_GET
+@require_safe
 @cached_page
 def guide(request):
     formats = list(FormatProfile.objects.with_software())
@@ -162,14 +170,14 @@ def _advisor_context(request):
     return context
 
 
-@require_GET
+@require_safe
 @cached_page
 def advisor(request):
     """The hardware-fit advisor: a GET form, so every answer has its own URL."""
     return render(request, "community/advisor.html", _advisor_context(request))
 
 
-@require_GET
+@require_safe
 @cached_page
 def advisor_result(request):
     """The advisor's result alone, for updates while the reader types."""
@@ -177,7 +185,7 @@ def advisor_result(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
     try:
         with connection.cursor() as cursor:

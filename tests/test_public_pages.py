@@ -237,6 +237,14 @@ def test_unknown_and_unpublished_posts_are_404_on_page_and_partial(client, db):
     assert draft.title not in client.get("/").content.decode()
 
 
+def test_head_is_answered_like_get_without_a_body(client, db):
+    post = make_post()
+    for url in ("/", "/community/", post.get_absolute_url(), post.get_modal_url(), "/guide/"):
+        response = client.head(url)
+        assert response.status_code == 200, url
+        assert response.content == b""
+
+
 def test_a_wrong_method_is_a_405(client, db):
     post = make_post()
     for url in ("/", "/community/", post.get_absolute_url(), post.get_modal_url(), "/guide/"):

@@ -226,6 +226,24 @@ def test_an_overlong_query_string_is_a_400_with_a_reason(client, db):
     assert "너무 깁니다" in response.content.decode()
 
 
+def test_the_400_page_never_links_to_another_site(client, db):
+    response = client.get("/\\evil.example/", {"q": "가" * 2000})
+    assert response.status_code == 400
+    assert 'href="/"' in response.content.decode()
+    assert "evil.example" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", ["/community/?q=%00", "/community/?tag=%00", "/community/a%00b/", "/community/tags/%00/"]
+)
+def test_a_nul_character_in_the_address_is_not_an_error(client, db, url):
+    # PostgreSQL cannot hold NUL in text: it must never reach a query.
+    response = client.get(url)
+    assert response.status_code in (200, 404)
+    if response.status_code == 404:
+        assert "페이지를 찾을 수 없습니다" in response.content.decode()
+
+
 def test_a_malformed_fixture_writes_nothing(db, tmp_path):
     from django.core.management import call_command
 
