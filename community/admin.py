@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
@@ -54,6 +55,18 @@ class AnswerForm(forms.ModelForm):
             # Marking incorrect withdraws the acceptance; the service saves it.
             self.instance.is_accepted = False
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        # Django leaves out the constraints naming a field the form does not edit,
+        # and is_accepted is read-only: moving an accepted answer to a post that
+        # has one, or reverting to a revision where it was accepted, would
+        # otherwise fail in the database instead of as a form error.
+        if not self.errors:
+            try:
+                self.instance.validate_constraints()
+            except ValidationError as error:
+                self.add_error(None, error.messages)
 
 
 class AnswerInline(admin.StackedInline):
@@ -110,16 +123,25 @@ class AnswerAdminForm(AnswerForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["correction"].queryset = Answer.objects.filter(
-                post=self.instance.post_id
-            ).exclude(pk=self.instance.pk)
+            self.fields["correction"].queryset = Answer.objects.candidates_to_correct(self.instance)
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("correction") and cleaned.get("status") != Answer.Status.INCORRECT:
+        correction = cleaned.get("correction")
+        if correction is None:
+            return cleaned
+        if cleaned.get("status") != Answer.Status.INCORRECT:
             self.add_error(
                 "correction", "정정 답변은 이 답변을 오답으로 표시할 때만 고를 수 있습니다."
             )
+        elif cleaned.get("post") and cleaned["post"].pk != self.instance.post_id:
+            # The choices were answers to the post this answer had when the page opened.
+            self.add_error("correction", "게시글을 바꾸는 저장에서는 정정 답변을 고를 수 없습니다.")
+        else:
+            try:
+                correction.check_can_correct(self.instance)
+            except ValidationError as error:
+                self.add_error("correction", error)
         return cleaned
 
 

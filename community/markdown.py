@@ -11,8 +11,11 @@ make no request to other hosts, so an image could only ever be a tracking pixel
 or a broken picture.
 """
 
+from html import unescape
+
 import markdown
 import nh3
+from django.utils.html import strip_tags
 
 MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 
@@ -87,3 +90,10 @@ def render_markdown(text: str) -> str:
         return ""
     html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
     return sanitize_html(html)
+
+
+def plain_text(html: str) -> str:
+    """The text a reader sees in `html`, on one line: for excerpts and search snippets."""
+    # strip_tags leaves character references as they are ("&lt;"); a template
+    # escapes the text again, so they are turned back into characters here.
+    return " ".join(unescape(strip_tags(html)).split())

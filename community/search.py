@@ -24,10 +24,11 @@ from dataclasses import dataclass
 
 from django.db import OperationalError, connection
 from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
-from django.utils.html import escape, format_html, strip_tags
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from community.markdown import plain_text
 from community.models import Answer, FormatProfile, HardwareTier, Post, Scenario
 from community.models.post import list_prefetches
 from community.pagination import Cursor, InvalidCursor, keyset_after, keyset_before
@@ -245,7 +246,8 @@ class SearchCursor:
     def parse(cls, raw: str) -> "SearchCursor":
         """`<phase>.<cursor>`, or `<phase>.` for the start of a phase."""
         phase, _, position = raw.partition(".")
-        if not phase.isdigit() or int(phase) >= len(PHASES):
+        # isdecimal, not isdigit: int() refuses digits such as "²".
+        if not phase.isdecimal() or int(phase) >= len(PHASES):
             raise InvalidCursor("페이지 위치(cursor) 값이 올바르지 않습니다.")
         return cls(int(phase), Cursor.parse(position) if position else None)
 
@@ -318,7 +320,8 @@ def _found_in(phase, rows):
 
 def clean_query(raw: str) -> str:
     """The search text as typed, with runs of white space folded and its length capped."""
-    return " ".join(raw.split())[:MAX_QUERY_LENGTH]
+    # PostgreSQL text cannot hold a NUL character; it would fail the query.
+    return " ".join(raw.replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
 
 
 def highlight(text: str, term: str):
@@ -336,7 +339,7 @@ def highlight(text: str, term: str):
 
 def snippet(post, term: str):
     """The sentence around the first match in the post's text, highlighted."""
-    text = " ".join(strip_tags(post.body_html).split())
+    text = plain_text(post.body_html)
     found = text.lower().find(term.lower())
     if found < 0:
         return highlight(post.excerpt, term)

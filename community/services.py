@@ -14,7 +14,11 @@ def mark_answer_incorrect(*, answer: Answer, note: str, correction: Answer | Non
     When a `correction` (an answer to the same post) is given, it is linked to
     the wrong answer, published and accepted in its place, so readers see the
     corrected answer from the next request on. Returns the wrong answer.
+    A correction that may not replace it (Answer.check_can_correct) is a
+    ValidationError, and nothing is changed.
     """
+    if correction is not None:
+        correction.check_can_correct(answer)
     answer.status = Answer.Status.INCORRECT
     answer.editor_note = note
     answer.is_accepted = False

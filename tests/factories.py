@@ -47,6 +47,12 @@ def make_answer(post, **fields):
     return Answer.objects.create(post=post, **{**defaults, **fields})
 
 
+def make_correction(post, **fields):
+    """A draft answer that may replace a wrong one: it cites its source."""
+    defaults = {"status": Answer.Status.DRAFT, "source_label": "공식 문서"}
+    return make_answer(post, **{**defaults, **fields})
+
+
 def make_rich_post(formats=(), tags=(), answers=2):
     """A published post with tags, formats and answers, one of them accepted."""
     post = make_post()

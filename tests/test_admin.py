@@ -5,9 +5,10 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from community.models import Answer, Post
-from tests.factories import make_answer, make_post
+from tests.factories import make_answer, make_correction, make_post
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def test_an_editor_edits_an_answer_with_live_preview(editor_client):
 def test_an_editor_marks_an_answer_incorrect_and_links_its_correction(editor_client):
     post = make_post()
     wrong = make_answer(post, is_accepted=True, body="AWQ 4-bit를 추천드립니다")
-    correction = make_answer(post, status=Answer.Status.DRAFT, body="하드웨어에 따라 다릅니다")
+    correction = make_correction(post, body="하드웨어에 따라 다릅니다")
 
     response = editor_client.post(
         f"/admin/community/answer/{wrong.pk}/change/",
@@ -102,6 +103,78 @@ def test_marking_incorrect_without_a_note_is_a_form_error(editor_client):
     assert "오답으로 표시하려면 편집자 메모에 이유를 적어 주세요" in response.content.decode()
     wrong.refresh_from_db()
     assert wrong.status == "published" and wrong.is_accepted
+
+
+def _change(answer):
+    return f"/admin/community/answer/{answer.pk}/change/"
+
+
+def test_a_correction_without_a_source_is_a_form_error(editor_client):
+    post = make_post()
+    wrong = make_answer(post, is_accepted=True)
+    unsourced = make_correction(post, source_label="")
+    response = editor_client.post(
+        _change(wrong),
+        answer_form_data(wrong, status="incorrect", editor_note="틀림", correction=unsourced.pk),
+    )
+    assert response.status_code == 200
+    assert "정정 답변에는 출처가 있어야 합니다" in response.content.decode()
+    wrong.refresh_from_db()
+    unsourced.refresh_from_db()
+    assert wrong.status == "published" and wrong.is_accepted
+    assert unsourced.status == "draft" and unsourced.corrects_id is None
+
+
+def test_moving_an_accepted_answer_to_a_post_that_has_one_is_a_form_error(editor_client):
+    accepted = make_answer(make_post(), is_accepted=True)
+    other = make_post()
+    make_answer(other, is_accepted=True)
+    response = editor_client.post(_change(accepted), answer_form_data(accepted, post=other.pk))
+    assert response.status_code == 200
+    assert "한 게시글에는 채택된 답변이 하나만 있을 수 있습니다" in response.content.decode()
+    accepted.refresh_from_db()
+    assert accepted.post_id != other.pk
+
+
+def test_a_correction_cannot_be_picked_while_moving_the_answer(editor_client):
+    post = make_post()
+    wrong = make_answer(post)
+    correction = make_correction(post)
+    response = editor_client.post(
+        _change(wrong),
+        answer_form_data(
+            wrong,
+            post=make_post().pk,
+            status="incorrect",
+            editor_note="틀림",
+            correction=correction.pk,
+        ),
+    )
+    assert response.status_code == 200
+    assert "게시글을 바꾸는 저장에서는 정정 답변을 고를 수 없습니다" in response.content.decode()
+    wrong.refresh_from_db()
+    assert wrong.post_id == post.pk and wrong.status == "published"
+
+
+def test_publishing_a_post_without_a_date_publishes_it_now(editor_client):
+    response = editor_client.post(
+        "/admin/community/post/add/",
+        {
+            "kind": "question",
+            "title": "날짜 없이 게시",
+            "slug": "published-without-a-date",
+            "body": "본문",
+            "status": "published",
+            "published_at_0": "",
+            "published_at_1": "",
+            "answers-TOTAL_FORMS": "0",
+            "answers-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    post = Post.objects.get(slug="published-without-a-date")
+    assert post.published_at <= timezone.now()
+    assert post in Post.objects.published()
 
 
 def test_an_editor_cannot_open_user_management(editor_client):

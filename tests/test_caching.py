@@ -8,7 +8,7 @@ from django.db import OperationalError
 
 from community import caching, services
 from community.models import Answer, ContentVersion, FormatProfile, Post
-from tests.factories import make_answer, make_post, make_tag
+from tests.factories import make_answer, make_correction, make_post, make_tag
 from tests.test_public_pages import FACET_QUERIES
 
 PAGES = ["/", "/community/", "/guide/", "POST", "MODAL"]
@@ -51,7 +51,7 @@ def test_an_edited_post_shows_on_the_next_request(client, db):
 def test_a_correction_shows_on_the_next_request(client, db):
     post = make_post()
     wrong = make_answer(post, body="틀린 답변입니다", is_accepted=True)
-    correction = make_answer(post, body="정정한 답변입니다", status=Answer.Status.DRAFT)
+    correction = make_correction(post, body="정정한 답변입니다")
     assert "틀린 답변입니다" in client.get(post.get_modal_url()).content.decode()
     services.mark_answer_incorrect(answer=wrong, note="오답", correction=correction)
     html = client.get(post.get_modal_url()).content.decode()

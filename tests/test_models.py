@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from community import services
 from community.models import Answer, Post, Tag
-from tests.factories import make_answer, make_post, make_tag
+from tests.factories import make_answer, make_correction, make_post, make_tag
 
 
 def test_body_html_and_excerpt_are_made_at_save(db):
@@ -15,6 +15,11 @@ def test_body_html_and_excerpt_are_made_at_save(db):
     assert "<strong>굵게</strong>" in post.body_html
     assert "<script" not in post.body_html
     assert post.excerpt.startswith("제목 굵게 쓴 본문입니다.")
+
+
+def test_excerpts_show_characters_not_their_references(db):
+    post = make_post(body="`vector<int>` 와 Q4 & Q5 비교")
+    assert post.excerpt == "vector<int> 와 Q4 & Q5 비교"
 
 
 def test_update_fields_saves_the_html_too(db):
@@ -78,7 +83,7 @@ def test_public_answers_never_include_incorrect_superseded_or_drafts(db):
 def test_marking_incorrect_keeps_the_answer_and_accepts_the_correction(db):
     post = make_post()
     wrong = make_answer(post, is_accepted=True, body="AWQ가 정답입니다")
-    correction = make_answer(post, status="draft", body="하드웨어에 따라 다릅니다")
+    correction = make_correction(post, body="하드웨어에 따라 다릅니다")
 
     services.mark_answer_incorrect(
         answer=wrong, note="여기까지 내용은 명백히 오답입니다.", correction=correction
@@ -106,6 +111,53 @@ def test_a_correction_must_belong_to_the_same_post(db):
     elsewhere = make_answer(make_post(), corrects=wrong)
     with pytest.raises(ValidationError):
         elsewhere.full_clean()
+
+
+def _corrected(post):
+    """A wrong answer on `post` and the correction already linked to it."""
+    wrong = make_answer(post, is_accepted=True)
+    correction = make_correction(post)
+    services.mark_answer_incorrect(answer=wrong, note="틀림", correction=correction)
+    return wrong, correction
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["itself", "another post", "incorrect", "superseded", "already a correction", "no source"],
+)
+def test_a_correction_that_may_not_replace_the_answer_changes_nothing(db, case):
+    post = make_post()
+    wrong = make_answer(post)
+    correction = make_correction(post)
+    if case == "itself":
+        correction = wrong
+    elif case == "another post":
+        correction = make_correction(make_post())
+    elif case in ("incorrect", "superseded"):
+        correction = make_correction(post, status=case, editor_note="틀림")
+    elif case == "already a correction":
+        _first_wrong, correction = _corrected(post)
+    elif case == "no source":
+        correction = make_correction(post, source_label="")
+    before = {a.pk: (a.status, a.is_accepted, a.corrects_id) for a in Answer.objects.all()}
+
+    with pytest.raises(ValidationError):
+        services.mark_answer_incorrect(answer=wrong, note="틀림", correction=correction)
+
+    after = {a.pk: (a.status, a.is_accepted, a.corrects_id) for a in Answer.objects.all()}
+    assert after == before
+
+
+def test_only_answers_that_may_replace_it_are_offered_as_corrections(db):
+    post = make_post()
+    first_wrong, first_correction = _corrected(post)
+    wrong = make_answer(post)
+    draft = make_correction(post)
+    make_answer(post, status="superseded")
+    make_answer(make_post())
+    assert list(Answer.objects.candidates_to_correct(wrong)) == [draft]
+    # Its own correction stays on offer to an answer already corrected.
+    assert first_correction in Answer.objects.candidates_to_correct(first_wrong)
 
 
 def test_accepting_an_answer_withdraws_the_previous_acceptance(db):

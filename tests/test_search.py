@@ -96,6 +96,15 @@ def test_highlighting_is_safe(client, db):
     assert '<script>"' not in hostile and "&lt;script&gt;" in hostile
 
 
+def test_snippets_show_characters_not_their_references(client, db):
+    make_post(title="벡터 질문", body="여기서 `vector<int>` 와 Q4 & Q5 꼬리를 비교합니다")
+    html = client.get("/community/", {"q": "꼬리"}).content.decode()
+    assert "vector&lt;int&gt; 와 Q4 &amp; Q5 <mark>꼬리</mark>" in html
+    assert "&amp;lt;" not in html and "&amp;amp;" not in html
+    # "amp" is not found inside a character reference.
+    assert "<mark>amp</mark>" not in client.get("/community/", {"q": "amp"}).content.decode()
+
+
 def test_kind_filter_counts_and_bad_kinds(client, seeded):
     html = client.get("/community/", {"kind": "info"}).content.decode()
     assert html.count('class="post-item"') == Post.objects.published().filter(kind="info").count()
@@ -154,7 +163,7 @@ def test_a_search_page_has_a_bounded_query_count(client, seeded, django_assert_m
             assert client.get("/community/", {"q": term}).status_code == 200
 
 
-@pytest.mark.parametrize("cursor", ["9.", "x.1_1", "1.abc", "0." + "9" * 50])
+@pytest.mark.parametrize("cursor", ["9.", "x.1_1", "1.abc", "0." + "9" * 50, "².", "1.²_1"])
 def test_a_bad_search_cursor_is_a_400(client, db, cursor):
     response = client.get("/community/", {"q": "양자화", "cursor": cursor})
     assert response.status_code == 400

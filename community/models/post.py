@@ -8,10 +8,11 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
+
+from community.markdown import plain_text
 
 from .reference import FormatProfile, HardwareTier, Scenario, in_comparison_order
 from .rendered import RenderedMarkdownModel
@@ -217,9 +218,12 @@ class Post(RenderedMarkdownModel):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        # Before the constraint that a published post has a date is checked.
+        self._date_if_published_now()
+
     def save(self, *args, **kwargs):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self._date_if_published_now()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -231,10 +235,14 @@ class Post(RenderedMarkdownModel):
     def natural_key(self):
         return (self.slug,)
 
+    def _date_if_published_now(self):
+        """A post published without a date is published now."""
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
     def refresh_rendered_fields(self):
         super().refresh_rendered_fields()
-        text = " ".join(strip_tags(self.body_html).split())
-        self.excerpt = Truncator(text).chars(EXCERPT_LENGTH)
+        self.excerpt = Truncator(plain_text(self.body_html)).chars(EXCERPT_LENGTH)
 
     @classmethod
     def derived_field_names(cls):
@@ -270,6 +278,15 @@ class AnswerQuerySet(models.QuerySet):
     def best_first(self):
         """The accepted answer first, then the rest oldest first."""
         return self.order_by("-is_accepted", "published_at", "id")
+
+    def candidates_to_correct(self, wrong):
+        """Answers that could replace `wrong` (see Answer.check_can_correct)."""
+        return (
+            self.filter(post=wrong.post_id)
+            .exclude(pk=wrong.pk)
+            .exclude(status__in=[Answer.Status.INCORRECT, Answer.Status.SUPERSEDED])
+            .filter(Q(corrects__isnull=True) | Q(corrects=wrong.pk))
+        )
 
 
 class AnswerManager(models.Manager.from_queryset(AnswerQuerySet)):
@@ -345,10 +362,9 @@ class Answer(RenderedMarkdownModel):
 
     def clean(self):
         if self.corrects_id is not None:
-            if self.corrects_id == self.pk:
-                raise ValidationError({"corrects": "답변은 자기 자신을 정정할 수 없습니다."})
-            if self.corrects.post_id != self.post_id:
-                raise ValidationError({"corrects": "같은 게시글의 답변만 정정할 수 있습니다."})
+            problem = self._link_problem(self.corrects)
+            if problem:
+                raise ValidationError({"corrects": problem})
 
     def get_absolute_url(self):
         return self.post.get_absolute_url() + f"#answer-{self.uid}"
@@ -359,3 +375,26 @@ class Answer(RenderedMarkdownModel):
     @property
     def is_correction(self):
         return self.corrects_id is not None
+
+    def check_can_correct(self, wrong):
+        """
+        Raise ValidationError unless this answer may replace the `wrong` one: an answer
+        to the same post, not itself wrong or replaced, not already the correction of
+        another answer, and citing its source, since readers are told it does.
+        """
+        problem = self._link_problem(wrong)
+        if problem is None and self.status in (self.Status.INCORRECT, self.Status.SUPERSEDED):
+            problem = "오답이나 대체된 답변은 정정 답변이 될 수 없습니다."
+        if problem is None and self.corrects_id not in (None, wrong.pk):
+            problem = "이미 다른 답변을 정정하고 있는 답변입니다."
+        if problem is None and not (self.source_label or self.source_url):
+            problem = "정정 답변에는 출처가 있어야 합니다. 그 답변에 출처를 먼저 적어 주세요."
+        if problem:
+            raise ValidationError(problem)
+
+    def _link_problem(self, wrong):
+        if wrong.pk == self.pk:
+            return "답변은 자기 자신을 정정할 수 없습니다."
+        if wrong.post_id != self.post_id:
+            return "같은 게시글의 답변만 정정할 수 있습니다."
+        return None

@@ -17,10 +17,10 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.text import Truncator
 
-from community.markdown import render_markdown
+from community.markdown import plain_text, render_markdown
 from community.models import Answer, ContentVersion, FormatProfile, Post, Tag
 from community.models.post import EXCERPT_LENGTH
 
@@ -128,9 +128,7 @@ class Command(BaseCommand):
                     slug=f"demo-{number}",
                     body=f"{title}\n\n{body}",
                     body_html=body_html,
-                    excerpt=Truncator(" ".join(strip_tags(body_html).split())).chars(
-                        EXCERPT_LENGTH
-                    ),
+                    excerpt=Truncator(plain_text(body_html)).chars(EXCERPT_LENGTH),
                     status=Post.Status.PUBLISHED,
                     published_at=published,
                     author_name="데모",
