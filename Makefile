@@ -7,7 +7,6 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 # gunicorn workers: about one per core (see README, "Production server").
 WORKERS ?= 2
-FIXTURES := reference posts
 PYTEST_ARGS ?=
 
 .PHONY: run dev test setup migrate seed static lint screenshots bench clean
@@ -31,10 +30,9 @@ setup: $(VENV)/.installed
 migrate: setup
 	$(PY) manage.py migrate --noinput
 
-# The project's loaddata renders Markdown for what it loads; loading again
-# updates rows in place (natural keys), so this is safe to repeat.
+# Loads the seed fixtures into an empty database only (see community/management/commands/seed.py).
 seed: migrate
-	$(PY) manage.py loaddata $(FIXTURES)
+	$(PY) manage.py seed
 
 static: setup
 	$(PY) manage.py collectstatic --noinput --verbosity 0

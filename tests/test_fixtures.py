@@ -45,6 +45,17 @@ def test_every_fixture_loads_twice_into_an_empty_database_without_duplicates(db)
     assert not HardwareTier.objects.filter(rationale_html="").exists()
 
 
+def test_seed_loads_the_fixtures_once_and_then_leaves_editors_changes(db):
+    call_command("seed", verbosity=0)
+    assert Post.objects.count() >= 8 and FormatProfile.objects.count() == len(FORMAT_CHART)
+    post = Post.objects.order_by("pk").first()
+    post.title = "편집자가 고친 제목"
+    post.save()
+    call_command("seed", verbosity=0)
+    post.refresh_from_db()
+    assert post.title == "편집자가 고친 제목"
+
+
 # name: (extension, recommended software in chart order, a phrase of the tip)
 FORMAT_CHART = {
     "GGUF": ("*.gguf", ["Ollama", "LM Studio", "llama.cpp"], "Q4_K_M"),
