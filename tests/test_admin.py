@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
-from community.models import Answer, Post
+from community.models import Post
 from tests.factories import make_answer, make_correction, make_post
 
 

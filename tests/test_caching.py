@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db import OperationalError
 
 from community import caching, services
-from community.models import Answer, ContentVersion, FormatProfile, Post
+from community.models import ContentVersion, FormatProfile, Post
 from tests.factories import make_answer, make_correction, make_post, make_tag
 from tests.test_public_pages import FACET_QUERIES
 
