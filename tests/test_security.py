@@ -181,6 +181,25 @@ def test_admin_login_locks_out_after_repeated_failures(client, db, settings):
     assert unlocked.status_code == 302
 
 
+def test_behind_a_proxy_the_lockout_is_per_client_address(client, db, settings):
+    # AXES_IP_HEADERS=HTTP_X_FORWARDED_FOR: every request comes from the proxy's address.
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    get_user_model().objects.create_superuser("boss", "boss@example.kr", "the-right-password-9")
+
+    def login(password, client_address):
+        return client.post(
+            "/admin/login/",
+            {"username": "boss", "password": password},
+            HTTP_X_FORWARDED_FOR=client_address,
+        )
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login("wrong", "203.0.113.7")
+    assert login("the-right-password-9", "203.0.113.7").status_code == 429
+    # The editor at another address can still sign in.
+    assert login("the-right-password-9", "198.51.100.20").status_code == 302
+
+
 # ----- revision history ---------------------------------------------------------------------
 
 
