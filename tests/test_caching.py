@@ -1,10 +1,12 @@
 """Public pages are cached, and any editor's save shows on the very next request."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.db import OperationalError
+from django.utils import timezone
 
 from community import caching, services
 from community.models import ContentVersion, FormatProfile, Post
@@ -57,6 +59,22 @@ def test_a_correction_shows_on_the_next_request(client, db):
     html = client.get(post.get_modal_url()).content.decode()
     assert "정정한 답변입니다" in html and "틀린 답변입니다" not in html
     assert "정정됨" in client.get("/community/").content.decode()
+
+
+def test_a_scheduled_post_appears_when_its_time_comes(client, db, monkeypatch):
+    make_post(title="이미 있던 글")
+    due = timezone.now() + timedelta(minutes=5)
+    scheduled = make_post(title="예약한 글", published_at=due)
+    before = client.get("/community/")
+    assert "예약한 글" not in before.content.decode()
+
+    monkeypatch.setattr(timezone, "now", lambda: due + timedelta(seconds=1))
+    after = client.get("/community/")
+    assert "예약한 글" in after.content.decode()
+    assert after["ETag"] != before["ETag"]
+    assert client.get(scheduled.get_absolute_url()).status_code == 200
+    # Noticed once: the next request reads the page from the cache again.
+    assert client.get("/community/")["ETag"] == after["ETag"]
 
 
 def test_tags_reference_records_and_deletes_invalidate_too(client, seeded):

@@ -75,6 +75,15 @@ class PostQuerySet(models.QuerySet):
         """Posts a reader may see: published, and not scheduled for later."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def next_publication_date(self):
+        """When the earliest post scheduled for later is published, or None."""
+        return (
+            self.filter(status=Post.Status.PUBLISHED, published_at__gt=timezone.now())
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+
     def of_kind(self, kind):
         return self.filter(kind=kind)
 

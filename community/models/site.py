@@ -1,18 +1,23 @@
 import functools
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models import F
+from django.utils import timezone
 
-CACHE_KEY = "content-version"
+# The value is (version, next publication date); a key of its own, since Redis
+# may still hold the plain number of the earlier format during a deploy.
+CACHE_KEY = "content-version:next-publication"
 
 
 class ContentVersion(models.Model):
     """
-    One number that changes whenever anything a public page shows is saved.
+    One number that changes whenever anything a public page shows is saved,
+    and when a post scheduled for later is published.
 
     Cached pages are keyed by it, so a save invalidates every cached page at
     once, in every server process. The row in the database is the truth. When
@@ -26,6 +31,9 @@ class ContentVersion(models.Model):
     SINGLETON_ID = 1
 
     version = models.PositiveBigIntegerField(default=1)
+    # The earliest publication date still to come. When it passes, a post joins
+    # the lists although nothing was saved, so the version moves on then too.
+    next_publication_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "콘텐츠 버전"
@@ -35,6 +43,44 @@ class ContentVersion(models.Model):
 
     @classmethod
     def current(cls) -> int:
+        version, next_publication_at = cls._known_or_read()
+        if next_publication_at is not None and timezone.now() >= next_publication_at:
+            cls._publish_due(next_publication_at)
+            version, _next = cls._known_or_read()
+        return version
+
+    @classmethod
+    def bump(cls) -> None:
+        updated = cls.objects.filter(pk=cls.SINGLETON_ID).update(
+            version=F("version") + 1, next_publication_at=cls._next_publication()
+        )
+        if not updated:
+            cls.objects.get_or_create(
+                pk=cls.SINGLETON_ID,
+                defaults={"version": 2, "next_publication_at": cls._next_publication()},
+            )
+        if settings.CONTENT_VERSION_IN_CACHE:
+            # After commit: a reader must not see the new number with old rows.
+            transaction.on_commit(_announce_change)
+
+    @classmethod
+    def _publish_due(cls, due):
+        # Only one of the processes that notice the date moves the version on.
+        cls.objects.filter(pk=cls.SINGLETON_ID, next_publication_at=due).update(
+            version=F("version") + 1, next_publication_at=cls._next_publication()
+        )
+        if settings.CONTENT_VERSION_IN_CACHE:
+            transaction.on_commit(_announce_change)
+
+    @staticmethod
+    def _next_publication():
+        from community.models.post import Post  # posts use this model's signals
+
+        return Post.objects.next_publication_date()
+
+    @classmethod
+    def _known_or_read(cls):
+        """(version, next publication date)."""
         if not settings.CONTENT_VERSION_IN_CACHE:
             return cls._read()
         # Kept in process memory while no change is announced (see bump()), so
@@ -42,36 +88,35 @@ class ContentVersion(models.Model):
         # every KNOWN_SECONDS all the same.
         now = time.monotonic()
         if _changes().changed() or _known.version is None or now > _known.until:
-            version = cache.get(CACHE_KEY)
-            if version is None:
-                version = cls._read()
+            known = cache.get(CACHE_KEY)
+            if known is None:
+                known = cls._read()
                 # Not forever: a reader that read the row just before another
                 # save committed may add the old number just after that save
                 # deleted it; it then lives in Redis for a minute at most.
-                cache.add(CACHE_KEY, version, timeout=VERSION_IN_CACHE_SECONDS)
-            _known.version, _known.until = version, now + KNOWN_SECONDS
-        return _known.version
+                cache.add(CACHE_KEY, known, timeout=VERSION_IN_CACHE_SECONDS)
+            _known.version, _known.next_publication_at = known
+            _known.until = now + KNOWN_SECONDS
+        return _known.version, _known.next_publication_at
 
     @classmethod
-    def bump(cls) -> None:
-        updated = cls.objects.filter(pk=cls.SINGLETON_ID).update(version=F("version") + 1)
-        if not updated:
-            cls.objects.get_or_create(pk=cls.SINGLETON_ID, defaults={"version": 2})
-        if settings.CONTENT_VERSION_IN_CACHE:
-            # After commit: a reader must not see the new number with old rows.
-            transaction.on_commit(_announce_change)
-
-    @classmethod
-    def _read(cls) -> int:
+    def _read(cls):
         # Plain SQL: this runs on every cached page view, and the ORM's query
         # building would cost more than the query.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT version FROM {cls._meta.db_table} WHERE id = %s",  # noqa: S608
+                f"SELECT version, next_publication_at FROM {cls._meta.db_table} "  # noqa: S608
+                "WHERE id = %s",
                 [cls.SINGLETON_ID],
             )
             row = cursor.fetchone()
-        return row[0] if row else 0
+        if row is None:
+            return 0, None
+        version, next_publication_at = row
+        # SQLite hands back a naive date in UTC here; the ORM would have made it aware.
+        if next_publication_at is not None and timezone.is_naive(next_publication_at):
+            next_publication_at = next_publication_at.replace(tzinfo=UTC)
+        return version, next_publication_at
 
 
 CHANGES_CHANNEL = "content-changed"
@@ -82,6 +127,7 @@ VERSION_IN_CACHE_SECONDS = 60
 @dataclass
 class KnownVersion:
     version: int | None = None
+    next_publication_at: datetime | None = None
     until: float = 0.0
 
 
