@@ -65,6 +65,9 @@ class AdvisorForm(forms.Form):
             and not (self.has_error("parameters"))
         ):
             self.add_error("parameters", "모델을 고르거나 파라미터 수를 입력해 주세요.")
+        elif cleaned.get("parameters") is not None and not ModelPreset.objects.exists():
+            # The KV cache of a model given by size is scaled from a recorded one.
+            self.add_error("parameters", "등록된 모델 기록이 없어 크기만으로는 계산할 수 없습니다.")
         if (
             cleaned.get("devices", 1) > 1
             and cleaned.get("platform") != HardwareTier.Platform.NVIDIA_GPU

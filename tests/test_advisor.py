@@ -131,6 +131,13 @@ def test_a_custom_size_is_estimated_from_the_nearest_preset(seeded):
     )
 
 
+def test_a_custom_size_without_any_preset_is_a_form_error(client, seeded):
+    ModelPreset.objects.all().delete()
+    response = client.get("/guide/advisor/", {**TWO_24GB_CARDS, "preset": "", "parameters": "50"})
+    assert response.status_code == 200
+    assert "등록된 모델 기록이 없어" in response.content.decode()
+
+
 def test_the_page_answers_without_javascript(client, seeded):
     response = client.get("/guide/advisor/", TWO_24GB_CARDS)
     html = response.content.decode()

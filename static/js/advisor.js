@@ -21,11 +21,32 @@ if (form) {
       if (!response.ok || request !== controller) return;
       const html = await response.text();
       if (request !== controller) return;
-      const fresh = document.createRange().createContextualFragment(html);
-      document.getElementById("advisor-result")?.replaceWith(fresh);
+      const fresh = document
+        .createRange()
+        .createContextualFragment(html)
+        .getElementById("advisor-result");
+      const shown = document.getElementById("advisor-result");
+      if (!fresh || !shown) return;
+      // The contents change, not the element: screen readers announce changes
+      // inside a live region, not a new region put in its place.
+      shown.replaceChildren(...fresh.childNodes);
+      markInvalidFields(fresh.dataset.invalidFields.split(" ").filter(Boolean));
       history.replaceState(null, "", `${form.action}?${query}`);
     } catch (error) {
       if (error.name !== "AbortError") throw error;
+    }
+  }
+
+  // The result lists what is wrong; the fields it names are marked here, and
+  // the messages the page was first served with go, since they may be stale.
+  function markInvalidFields(ids) {
+    form.querySelectorAll(".field__error, .form-errors").forEach((old) => old.remove());
+    for (const field of form.querySelectorAll(".field")) {
+      const input = field.querySelector("input, select");
+      const invalid = input !== null && ids.includes(input.id);
+      field.classList.toggle("field--error", invalid);
+      if (invalid) input.setAttribute("aria-invalid", "true");
+      else input?.removeAttribute("aria-invalid");
     }
   }
 
