@@ -18,6 +18,9 @@ import nh3
 from django.utils.html import strip_tags
 
 MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
+# Column alignment as the align attribute, which the sanitizer keeps; the
+# default style="text-align: …" would be stripped with every other style.
+MARKDOWN_EXTENSION_CONFIGS = {"tables": {"use_align_attribute": True}}
 
 ALLOWED_TAGS = {
     "a",
@@ -88,7 +91,12 @@ def render_markdown(text: str) -> str:
     """Render editor Markdown to HTML that is safe to show to every reader."""
     if not text:
         return ""
-    html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    html = markdown.markdown(
+        text,
+        extensions=MARKDOWN_EXTENSIONS,
+        extension_configs=MARKDOWN_EXTENSION_CONFIGS,
+        output_format="html",
+    )
     return sanitize_html(html)
 
 

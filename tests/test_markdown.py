@@ -5,10 +5,15 @@ def test_tables_and_fenced_code_survive():
     html = render_markdown(
         "| 포맷 | 속도 |\n| :--- | :--- |\n| EXL2 | 빠름 |\n\n```python\nprint('<b>안녕</b>')\n```\n"
     )
-    assert "<table>" in html and "<td>EXL2</td>" in html
+    assert "<table>" in html and '<td align="left">EXL2</td>' in html
     assert "<pre><code>" in html
     # Code is shown, not interpreted.
     assert "&lt;b&gt;안녕&lt;/b&gt;" in html
+
+
+def test_table_columns_keep_their_alignment():
+    html = render_markdown("| 포맷 | 크기 |\n|:--|--:|\n| GGUF | 40GB |")
+    assert '<th align="left">포맷</th>' in html and '<td align="right">40GB</td>' in html
 
 
 def test_script_tags_are_removed():
