@@ -40,7 +40,37 @@ class MarkdownPreviewAdmin(SimpleHistoryAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class AnswerForm(forms.ModelForm):
+class EditConflictForm(forms.ModelForm):
+    """
+    Refuses to save over what another editor saved after this form was opened.
+
+    Without it, a page left open puts its stale values back on save: an answer
+    marked incorrect meanwhile would be published again, its note gone. The
+    form carries the row's `updated_at` as it was when the page was rendered.
+    """
+
+    opened_at_version = forms.CharField(
+        label="화면을 열 때의 수정 시각", widget=forms.HiddenInput, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_at_version"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        opened = cleaned.get("opened_at_version")
+        if self.instance.pk and opened and opened != self.instance.updated_at.isoformat():
+            raise forms.ValidationError(
+                "이 화면을 연 뒤에 다른 편집자가 이 항목을 저장했습니다. 덮어쓰지 않도록 "
+                "저장하지 않았습니다. 페이지를 새로 고쳐 바뀐 내용을 확인한 뒤 다시 고쳐 주세요.",
+                code="edit_conflict",
+            )
+        return cleaned
+
+
+class AnswerForm(EditConflictForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.is_accepted and cleaned.get("status") not in (
@@ -82,6 +112,7 @@ class AnswerInline(admin.StackedInline):
         ("source_label", "source_url"),
         "editor_note",
         "corrects",
+        "opened_at_version",
     ]
     readonly_fields = ["is_accepted", "corrects"]
     show_change_link = True
@@ -96,9 +127,10 @@ class PostAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["tags", "formats", "hardware_tiers", "scenarios"]
     date_hierarchy = "published_at"
     formfield_overrides = MARKDOWN_EDITOR
+    form = EditConflictForm
     inlines = [AnswerInline]
     fieldsets = [
-        (None, {"fields": ["kind", "title", "slug", "body"]}),
+        (None, {"fields": ["kind", "title", "slug", "body", "opened_at_version"]}),
         ("게시", {"fields": ["status", "published_at", "author_name", "tags"]}),
         ("참고 자료", {"fields": ["formats", "hardware_tiers", "scenarios"]}),
     ]
@@ -162,7 +194,14 @@ class AnswerAdmin(SimpleHistoryAdmin):
         (
             "검수",
             {
-                "fields": ["status", "is_accepted", "editor_note", "correction", "corrects"],
+                "fields": [
+                    "status",
+                    "is_accepted",
+                    "editor_note",
+                    "correction",
+                    "corrects",
+                    "opened_at_version",
+                ],
                 "description": "틀린 답변은 지우지 말고 상태를 '오답'으로 바꾸고 이유를 적은 뒤 "
                 "정정 답변을 고르세요. 오답은 보관되고 독자에게는 정정 답변이 보입니다.",
             },

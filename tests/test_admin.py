@@ -1,5 +1,7 @@
 """Editors work in /admin/: an editor, not a superuser, corrects a wrong answer."""
 
+import re
+from html.parser import HTMLParser
 from io import StringIO
 
 import pytest
@@ -7,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.utils import timezone
 
+from community import services
 from community.models import Post
 from tests.factories import make_answer, make_correction, make_post
 
@@ -175,6 +178,93 @@ def test_publishing_a_post_without_a_date_publishes_it_now(editor_client):
     post = Post.objects.get(slug="published-without-a-date")
     assert post.published_at <= timezone.now()
     assert post in Post.objects.published()
+
+
+class FormValues(HTMLParser):
+    """What a browser would submit from the page's admin form, as the page was served."""
+
+    def __init__(self):
+        super().__init__()
+        self.values, self._select, self._textarea = {}, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "checkbox", "file"):
+            self.values[name] = attrs.get("value") or ""
+        elif tag == "input" and name and attrs.get("type") == "checkbox" and "checked" in attrs:
+            self.values[name] = attrs.get("value") or "on"
+        elif tag == "select":
+            self._select = name
+            if "multiple" not in attrs:  # (none of the multiple ones is chosen here)
+                self.values.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.values[self._select] = attrs.get("value") or ""
+        elif tag == "textarea":
+            self._textarea = name
+            self.values[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data.removeprefix("\n")
+
+
+def opened_form(client, url):
+    parser = FormValues()
+    parser.feed(client.get(url).content.decode())
+    return {k: v for k, v in parser.values.items() if k != "csrfmiddlewaretoken"}
+
+
+def test_a_page_left_open_does_not_put_a_corrected_answer_back(editor_client):
+    post = make_post(title="처음 제목")
+    wrong = make_answer(post, is_accepted=True, body="틀린 답변")
+    correction = make_correction(post, body="정정한 답변")
+    stale = opened_form(editor_client, f"/admin/community/post/{post.pk}/change/")
+    assert stale["answers-0-status"] == "published"
+
+    # Meanwhile another editor marks the answer incorrect.
+    services.mark_answer_incorrect(answer=wrong, note="명백한 오답", correction=correction)
+
+    response = editor_client.post(
+        f"/admin/community/post/{post.pk}/change/", {**stale, "title": "고친 제목"}
+    )
+    assert response.status_code == 200
+    assert "다른 편집자가 이 항목을 저장했습니다" in response.content.decode()
+    wrong.refresh_from_db()
+    post.refresh_from_db()
+    assert wrong.status == "incorrect" and wrong.editor_note == "명백한 오답"
+    assert post.title == "처음 제목"
+
+    # Opened afresh, the same change saves.
+    fresh = opened_form(editor_client, f"/admin/community/post/{post.pk}/change/")
+    response = editor_client.post(
+        f"/admin/community/post/{post.pk}/change/", {**fresh, "title": "고친 제목"}
+    )
+    assert response.status_code == 302, re.findall(
+        r'class="errorlist[^>]*>.*?</ul>', response.content.decode(), re.S
+    )
+    post.refresh_from_db()
+    wrong.refresh_from_db()
+    assert post.title == "고친 제목" and wrong.status == "incorrect"
+
+
+def test_an_answer_page_left_open_does_not_overwrite_a_later_save(editor_client):
+    answer = make_answer(make_post(), body="처음 답변")
+    url = f"/admin/community/answer/{answer.pk}/change/"
+    stale = opened_form(editor_client, url)
+    answer.body = "다른 편집자가 고친 답변"
+    answer.save()
+    response = editor_client.post(url, {**stale, "author_name": "늦은 편집자"})
+    assert response.status_code == 200
+    assert "다른 편집자가 이 항목을 저장했습니다" in response.content.decode()
+    answer.refresh_from_db()
+    assert answer.body == "다른 편집자가 고친 답변" and answer.author_name == ""
 
 
 def test_an_editor_cannot_open_user_management(editor_client):
