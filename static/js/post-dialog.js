@@ -86,9 +86,17 @@ if (dialog) {
 
   // Closing by Esc or the button goes back in history, so Back and Forward
   // stay in step with what is on screen; popstate then closes the dialog.
+  // One step back per close, however many ways (Esc, button, backdrop) it is
+  // asked for before the popstate arrives: a second step would leave the list.
+  let goingBack = false;
   function requestClose() {
-    if (history.state?.postId) history.back();
-    else closeDialog();
+    if (goingBack) return;
+    if (history.state?.postId) {
+      goingBack = true;
+      history.back();
+    } else {
+      closeDialog();
+    }
   }
 
   document.addEventListener("click", (event) => {
@@ -108,6 +116,7 @@ if (dialog) {
   });
 
   window.addEventListener("popstate", (event) => {
+    goingBack = false;
     const state = event.state;
     if (state?.postId) {
       opener = itemFor(state.postId)?.querySelector(".post-item__link") ?? opener;

@@ -121,6 +121,26 @@ def test_quick_close_and_reopen_ends_on_the_last_clicked_post(page, site):
     expect(page.locator(DIALOG_ARTICLE)).to_have_attribute("data-post-id", str(second.pk))
 
 
+def test_closing_twice_at_once_goes_back_once(page, site, console_errors):
+    page.goto(f"{site}/")
+    page.locator('a[href="/community/"]').first.click()
+    expect(page.locator(".post-item").first).to_be_visible()
+    post = first_page_posts()[0]
+    link_of(page, post).click()
+    expect(page.locator(DIALOG_ARTICLE)).to_be_visible()
+    # Two close requests before the first Back has happened, as Esc and then a
+    # quick backdrop click would make.
+    page.evaluate("""() => {
+        const button = document.querySelector("[data-dialog-close]");
+        button.click();
+        button.click();
+    }""")
+    expect(page.locator(DIALOG)).not_to_have_attribute("open", "")
+    page.wait_for_timeout(500)
+    assert page.url == f"{site}/community/"
+    assert console_errors == []
+
+
 def test_back_closes_and_forward_reopens(page, site, console_errors):
     open_list(page, site)
     post = first_page_posts()[1]
