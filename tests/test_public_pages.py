@@ -237,6 +237,18 @@ def test_unknown_and_unpublished_posts_are_404_on_page_and_partial(client, db):
     assert draft.title not in client.get("/").content.decode()
 
 
+def test_the_menu_marks_the_section_of_every_page(client, db):
+    post = make_post()
+    tag = make_tag()
+    community = 'href="/community/" aria-current="{}"'
+    assert community.format("page") in client.get("/community/").content.decode()
+    for url in (post.get_absolute_url(), tag.get_absolute_url()):
+        assert community.format("true") in client.get(url).content.decode()
+    guide = 'href="/guide/" aria-current="{}"'
+    assert guide.format("page") in client.get("/guide/").content.decode()
+    assert guide.format("true") in client.get("/guide/advisor/").content.decode()
+
+
 def test_head_is_answered_like_get_without_a_body(client, db):
     post = make_post()
     for url in ("/", "/community/", post.get_absolute_url(), post.get_modal_url(), "/guide/"):
