@@ -161,6 +161,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # Behind a proxy, axes reads the client address from the header the proxy sets.
 AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("AXES_IP_HEADERS", "REMOTE_ADDR")
+# A client can send its own X-Forwarded-For, and a proxy appends to it: the
+# address to trust is counted from the right, past the proxies that append
+# after ours (0 with one proxy). The leftmost one would let an attacker pick a
+# new address for every try and never be locked out.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
 
 # --- Language and time ----------------------------------------------------
 LANGUAGE_CODE = "ko-kr"

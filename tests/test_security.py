@@ -200,6 +200,24 @@ def test_behind_a_proxy_the_lockout_is_per_client_address(client, db, settings):
     assert login("the-right-password-9", "198.51.100.20").status_code == 302
 
 
+def test_a_forged_forwarded_address_does_not_escape_the_lockout(client, db, settings):
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    get_user_model().objects.create_superuser("boss", "boss@example.kr", "the-right-password-9")
+    # The client forges the left part; the proxy appends the address it saw.
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            "/admin/login/",
+            {"username": "boss", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}, 203.0.113.7",
+        )
+    locked = client.post(
+        "/admin/login/",
+        {"username": "boss", "password": "wrong"},
+        HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.7",
+    )
+    assert locked.status_code == 429
+
+
 # ----- revision history ---------------------------------------------------------------------
 
 
