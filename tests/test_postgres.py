@@ -1,10 +1,17 @@
-import pytest
-from django.db import OperationalError, connection
+import threading
+import time
+from datetime import timedelta
 
+import pytest
+from django.db import OperationalError, connection, connections, transaction
+from django.utils import timezone
+
+from community.models import ContentVersion
 from community.postgres import local_settings
+from tests.factories import make_post
 
 pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="settings of PostgreSQL's own"
+    connection.vendor != "postgresql", reason="PostgreSQL's own settings and locking"
 )
 
 
@@ -29,3 +36,42 @@ def test_a_statement_out_of_time_ends_the_block_and_its_settings(db):
             cursor.execute("SELECT pg_sleep(1)")
         # The enclosing transaction goes on, with the setting it had.
         assert show(cursor, "statement_timeout") == before
+
+
+def wait_for_a_lock_wait(seconds=5):
+    deadline = time.monotonic() + seconds
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.01)
+    raise AssertionError("the second save never waited for the first")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_meanwhile_keeps_the_next_publication_date(db):
+    """Two saves at once: the later one must not overwrite the date the first one set."""
+    due = timezone.now() + timedelta(hours=1)
+    scheduled, holding = threading.Event(), threading.Event()
+
+    def schedule_and_hold():
+        try:
+            with transaction.atomic():
+                make_post(title="예약한 글", published_at=due)  # bumps the version
+                scheduled.set()
+                holding.wait(timeout=5)
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=schedule_and_hold)
+    other.start()
+    assert scheduled.wait(timeout=5)
+    # This save's bump waits for the other transaction's lock on the version row.
+    saving = threading.Thread(target=lambda: (make_post(), connections.close_all()))
+    saving.start()
+    wait_for_a_lock_wait()
+    holding.set()
+    other.join()
+    saving.join()
+    assert ContentVersion.objects.get().next_publication_at == due

@@ -51,26 +51,36 @@ class ContentVersion(models.Model):
 
     @classmethod
     def bump(cls) -> None:
-        updated = cls.objects.filter(pk=cls.SINGLETON_ID).update(
-            version=F("version") + 1, next_publication_at=cls._next_publication()
-        )
-        if not updated:
-            cls.objects.get_or_create(
-                pk=cls.SINGLETON_ID,
-                defaults={"version": 2, "next_publication_at": cls._next_publication()},
-            )
+        with transaction.atomic():
+            if cls._locked() is None:
+                cls.objects.get_or_create(pk=cls.SINGLETON_ID)
+            cls._move_on()
         if settings.CONTENT_VERSION_IN_CACHE:
             # After commit: a reader must not see the new number with old rows.
             transaction.on_commit(_announce_change)
 
     @classmethod
     def _publish_due(cls, due):
-        # Only one of the processes that notice the date moves the version on.
-        cls.objects.filter(pk=cls.SINGLETON_ID, next_publication_at=due).update(
-            version=F("version") + 1, next_publication_at=cls._next_publication()
-        )
+        with transaction.atomic():
+            row = cls._locked()
+            if row is None or row.next_publication_at != due:
+                return  # another process has moved the version on already
+            cls._move_on()
         if settings.CONTENT_VERSION_IN_CACHE:
             transaction.on_commit(_announce_change)
+
+    @classmethod
+    def _locked(cls):
+        # Locked before the next publication date is looked up: a save that
+        # commits meanwhile waits for it, and one that committed first is seen,
+        # instead of an older answer overwriting its date.
+        return cls.objects.select_for_update().filter(pk=cls.SINGLETON_ID).first()
+
+    @classmethod
+    def _move_on(cls):
+        cls.objects.filter(pk=cls.SINGLETON_ID).update(
+            version=F("version") + 1, next_publication_at=cls._next_publication()
+        )
 
     @staticmethod
     def _next_publication():
