@@ -55,13 +55,26 @@ class EditConflictForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["opened_at_version"].initial = self.instance.updated_at.isoformat()
+        self.saved_version = self._saved_version()
+        self.fields["opened_at_version"].initial = self.saved_version
+
+    def _saved_version(self):
+        # Read from the row, not the instance: a revision being reverted
+        # (django-simple-history) carries its own, older updated_at.
+        if not self.instance.pk:
+            return ""
+        saved = (
+            type(self.instance)
+            ._base_manager.filter(pk=self.instance.pk)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+        return saved.isoformat() if saved else ""
 
     def clean(self):
         cleaned = super().clean()
         opened = cleaned.get("opened_at_version")
-        if self.instance.pk and opened and opened != self.instance.updated_at.isoformat():
+        if self.saved_version and opened and opened != self.saved_version:
             raise forms.ValidationError(
                 "이 화면을 연 뒤에 다른 편집자가 이 항목을 저장했습니다. 덮어쓰지 않도록 "
                 "저장하지 않았습니다. 페이지를 새로 고쳐 바뀐 내용을 확인한 뒤 다시 고쳐 주세요.",
@@ -149,7 +162,7 @@ class AnswerAdminForm(AnswerForm):
         required=False,
         label="정정 답변",
         help_text="오답으로 표시할 때, 이 답변을 대신할 같은 게시글의 답변을 고르면 "
-        "그 답변이 게시·채택되고 이 답변과 연결됩니다.",
+        "그 답변이 게시·채택되고 이 답변과 연결됩니다. 출처가 적힌 답변만 고를 수 있습니다.",
     )
 
     def __init__(self, *args, **kwargs):

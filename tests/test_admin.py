@@ -112,16 +112,18 @@ def _change(answer):
     return f"/admin/community/answer/{answer.pk}/change/"
 
 
-def test_a_correction_without_a_source_is_a_form_error(editor_client):
+def test_a_correction_without_a_source_is_not_offered_and_not_taken(editor_client):
     post = make_post()
     wrong = make_answer(post, is_accepted=True)
     unsourced = make_correction(post, source_label="")
+    page = editor_client.get(_change(wrong)).content.decode()
+    assert f'<option value="{unsourced.pk}"' not in page
     response = editor_client.post(
         _change(wrong),
         answer_form_data(wrong, status="incorrect", editor_note="틀림", correction=unsourced.pk),
     )
     assert response.status_code == 200
-    assert "정정 답변에는 출처가 있어야 합니다" in response.content.decode()
+    assert 'id="id_correction_error"' in response.content.decode()
     wrong.refresh_from_db()
     unsourced.refresh_from_db()
     assert wrong.status == "published" and wrong.is_accepted
@@ -265,6 +267,31 @@ def test_an_answer_page_left_open_does_not_overwrite_a_later_save(editor_client)
     assert "다른 편집자가 이 항목을 저장했습니다" in response.content.decode()
     answer.refresh_from_db()
     assert answer.body == "다른 편집자가 고친 답변" and answer.author_name == ""
+
+
+def test_reverting_from_a_page_left_open_does_not_undo_a_later_correction(editor_client):
+    post = make_post()
+    wrong = make_answer(post, is_accepted=True, body="틀린 답변")
+    revision = wrong.history.earliest()
+    url = f"/admin/community/answer/{wrong.pk}/history/{revision.history_id}/"
+    stale = opened_form(editor_client, url)
+    services.mark_answer_incorrect(
+        answer=wrong, note="명백한 오답", correction=make_correction(post)
+    )
+
+    response = editor_client.post(url, stale)
+    assert response.status_code == 200
+    assert "다른 편집자가 이 항목을 저장했습니다" in response.content.decode()
+    wrong.refresh_from_db()
+    assert wrong.status == "incorrect" and wrong.editor_note == "명백한 오답"
+
+    # From a page opened afterwards the revert is checked as any save: the old
+    # revision was the accepted answer, and the post has another one now.
+    response = editor_client.post(url, opened_form(editor_client, url))
+    assert response.status_code == 200
+    assert "한 게시글에는 채택된 답변이 하나만 있을 수 있습니다" in response.content.decode()
+    wrong.refresh_from_db()
+    assert wrong.status == "incorrect"
 
 
 def test_an_editor_cannot_open_user_management(editor_client):

@@ -153,6 +153,7 @@ def test_only_answers_that_may_replace_it_are_offered_as_corrections(db):
     first_wrong, first_correction = _corrected(post)
     wrong = make_answer(post)
     draft = make_correction(post)
+    make_correction(post, source_label="")
     make_answer(post, status="superseded")
     make_answer(make_post())
     assert list(Answer.objects.candidates_to_correct(wrong)) == [draft]

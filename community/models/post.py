@@ -294,6 +294,7 @@ class AnswerQuerySet(models.QuerySet):
             self.filter(post=wrong.post_id)
             .exclude(pk=wrong.pk)
             .exclude(status__in=[Answer.Status.INCORRECT, Answer.Status.SUPERSEDED])
+            .exclude(source_label="", source_url="")
             .filter(Q(corrects__isnull=True) | Q(corrects=wrong.pk))
         )
 
