@@ -150,6 +150,9 @@ def test_post_page_shows_the_corrected_answer_not_the_wrong_one(client, seeded):
     assert "https://gemini.google.com/app/6bbcb4fb898ae6eb?hl=ko" in html
     assert "GPTQ 대비 약 1.5배 빠른" not in html  # the wrong answer's text
     assert "이전에 올라온 답변이 틀린 것으로 확인되어" in html
+    assert '<span class="badge badge--corrected">정정됨</span>' in html
+    uncorrected = Post.objects.get(slug="which-gguf-file")
+    assert "badge--corrected" not in client.get(uncorrected.get_absolute_url()).content.decode()
     # reference tables from records
     assert "기법별 비교 요약" in html and "NVIDIA GPU (Hardcore)" in html
     assert "Q4_K_M 약 43GB" in html and "IQ2_XXS" in html

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
@@ -134,11 +135,8 @@ class PostQuerySet(models.QuerySet):
 
     def for_detail(self):
         """A post with everything its page and modal show, in a fixed number of queries."""
-        return self.annotate(
-            has_correction=Exists(
-                Answer.objects.public().filter(post=OuterRef("pk"), corrects__isnull=False)
-            )
-        ).prefetch_related(
+        # No correction badge annotation: Post.has_correction reads the answers loaded here.
+        return self.prefetch_related(
             "tags",
             Prefetch("formats", queryset=FormatProfile.objects.with_software()),
             Prefetch(
@@ -258,6 +256,12 @@ class Post(RenderedMarkdownModel):
         return [*super().derived_field_names(), "excerpt"]
 
     # The properties below read what `for_detail()` prefetched.
+
+    @cached_property
+    def has_correction(self):
+        """A correction replaced a wrong answer. Lists annotate it (`for_list()`), which
+        takes the place of this property; a post page derives it from its answers."""
+        return any(answer.is_correction for answer in self.public_answers)
 
     @property
     def accepted_answer(self):
