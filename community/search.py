@@ -320,8 +320,7 @@ def _found_in(phase, rows):
 
 def clean_query(raw: str) -> str:
     """The search text as typed, with runs of white space folded and its length capped."""
-    # PostgreSQL text cannot hold a NUL character; it would fail the query.
-    return " ".join(raw.replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
+    return " ".join(raw.split())[:MAX_QUERY_LENGTH]
 
 
 def highlight(text: str, term: str):

@@ -2,7 +2,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -10,7 +10,6 @@ from django.views.decorators.http import require_safe
 
 from community import search
 from community.caching import cached_page, list_facets
-from community.converters import is_unicode_slug
 from community.forms import AdvisorForm
 from community.models import (
     FormatProfile,
@@ -50,8 +49,6 @@ def _community_list(request, tag=None):
     if kind is not None and kind not in KIND_CHOICES:
         return bad_request(request, "알 수 없는 글 종류입니다.")
     if tag is None and params.get("tag"):
-        if not is_unicode_slug(params["tag"]):
-            raise Http404("태그가 없습니다.")
         tag = get_object_or_404(Tag, slug=params["tag"])
     query = search.clean_query(params.get("q", ""))
 

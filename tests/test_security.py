@@ -271,14 +271,24 @@ def test_the_400_page_never_links_to_another_site(client, db):
 
 
 @pytest.mark.parametrize(
-    "url", ["/community/?q=%00", "/community/?tag=%00", "/community/a%00b/", "/community/tags/%00/"]
+    "url",
+    [
+        "/community/?q=%00",
+        "/community/?tag=%00",
+        "/community/a%00b/",
+        "/community/tags/%00/",
+        "/guide/advisor/?preset=%00",
+    ],
 )
-def test_a_nul_character_in_the_address_is_not_an_error(client, db, url):
+def test_a_nul_character_in_the_address_is_a_400_with_a_reason(client, db, url):
     # PostgreSQL cannot hold NUL in text: it must never reach a query.
     response = client.get(url)
-    assert response.status_code in (200, 404)
-    if response.status_code == 404:
-        assert "페이지를 찾을 수 없습니다" in response.content.decode()
+    assert response.status_code == 400
+    assert "쓸 수 없는 문자(NUL)" in response.content.decode()
+
+
+def test_a_nul_character_never_reaches_an_admin_search(admin_client):
+    assert admin_client.get("/admin/community/post/", {"q": "a\x00"}).status_code == 400
 
 
 def test_a_malformed_fixture_writes_nothing(db, tmp_path):
