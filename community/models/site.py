@@ -45,42 +45,27 @@ class ContentVersion(models.Model):
     def current(cls) -> int:
         version, next_publication_at = cls._known_or_read()
         if next_publication_at is not None and timezone.now() >= next_publication_at:
-            cls._publish_due(next_publication_at)
+            cls.bump(if_next_publication_at=next_publication_at)
             version, _next = cls._known_or_read()
         return version
 
     @classmethod
-    def bump(cls) -> None:
+    def bump(cls, *, if_next_publication_at=None) -> None:
+        """A new version, and the next publication date looked up again; with
+        `if_next_publication_at`, only if no other process has done so since."""
         with transaction.atomic():
-            if cls._locked() is None:
-                cls.objects.get_or_create(pk=cls.SINGLETON_ID)
-            cls._move_on()
+            # Locked before the date is looked up: a save that commits meanwhile
+            # waits for it, and one that committed first is seen, instead of an
+            # older answer overwriting its date.
+            row, _created = cls.objects.select_for_update().get_or_create(pk=cls.SINGLETON_ID)
+            if if_next_publication_at not in (None, row.next_publication_at):
+                return
+            cls.objects.filter(pk=cls.SINGLETON_ID).update(
+                version=F("version") + 1, next_publication_at=cls._next_publication()
+            )
         if settings.CONTENT_VERSION_IN_CACHE:
             # After commit: a reader must not see the new number with old rows.
             transaction.on_commit(_announce_change)
-
-    @classmethod
-    def _publish_due(cls, due):
-        with transaction.atomic():
-            row = cls._locked()
-            if row is None or row.next_publication_at != due:
-                return  # another process has moved the version on already
-            cls._move_on()
-        if settings.CONTENT_VERSION_IN_CACHE:
-            transaction.on_commit(_announce_change)
-
-    @classmethod
-    def _locked(cls):
-        # Locked before the next publication date is looked up: a save that
-        # commits meanwhile waits for it, and one that committed first is seen,
-        # instead of an older answer overwriting its date.
-        return cls.objects.select_for_update().filter(pk=cls.SINGLETON_ID).first()
-
-    @classmethod
-    def _move_on(cls):
-        cls.objects.filter(pk=cls.SINGLETON_ID).update(
-            version=F("version") + 1, next_publication_at=cls._next_publication()
-        )
 
     @staticmethod
     def _next_publication():
