@@ -180,13 +180,9 @@ class AnswerAdminForm(AnswerForm):
                 "correction", "정정 답변은 이 답변을 오답으로 표시할 때만 고를 수 있습니다."
             )
         elif cleaned.get("post") and cleaned["post"].pk != self.instance.post_id:
-            # The choices were answers to the post this answer had when the page opened.
+            # The choices (candidates_to_correct) were answers to the post this
+            # answer had when the page opened.
             self.add_error("correction", "게시글을 바꾸는 저장에서는 정정 답변을 고를 수 없습니다.")
-        else:
-            try:
-                correction.check_can_correct(self.instance)
-            except ValidationError as error:
-                self.add_error("correction", error)
         return cleaned
 
 

@@ -293,7 +293,9 @@ class AnswerQuerySet(models.QuerySet):
         return self.order_by("-is_accepted", "published_at", "id")
 
     def candidates_to_correct(self, wrong):
-        """Answers that could replace `wrong` (see Answer.check_can_correct)."""
+        """Answers that may replace `wrong`: to the same post, not wrong or replaced
+        themselves, not another answer's correction, and citing their source,
+        since readers are told a correction does."""
         return (
             self.filter(post=wrong.post_id)
             .exclude(pk=wrong.pk)
@@ -376,9 +378,10 @@ class Answer(RenderedMarkdownModel):
 
     def clean(self):
         if self.corrects_id is not None:
-            problem = self._link_problem(self.corrects)
-            if problem:
-                raise ValidationError({"corrects": problem})
+            if self.corrects_id == self.pk:
+                raise ValidationError({"corrects": "답변은 자기 자신을 정정할 수 없습니다."})
+            if self.corrects.post_id != self.post_id:
+                raise ValidationError({"corrects": "같은 게시글의 답변만 정정할 수 있습니다."})
 
     def get_absolute_url(self):
         return self.post.get_absolute_url() + f"#answer-{self.uid}"
@@ -391,24 +394,10 @@ class Answer(RenderedMarkdownModel):
         return self.corrects_id is not None
 
     def check_can_correct(self, wrong):
-        """
-        Raise ValidationError unless this answer may replace the `wrong` one: an answer
-        to the same post, not itself wrong or replaced, not already the correction of
-        another answer, and citing its source, since readers are told it does.
-        """
-        problem = self._link_problem(wrong)
-        if problem is None and self.status in (self.Status.INCORRECT, self.Status.SUPERSEDED):
-            problem = "오답이나 대체된 답변은 정정 답변이 될 수 없습니다."
-        if problem is None and self.corrects_id not in (None, wrong.pk):
-            problem = "이미 다른 답변을 정정하고 있는 답변입니다."
-        if problem is None and not (self.source_label or self.source_url):
-            problem = "정정 답변에는 출처가 있어야 합니다. 그 답변에 출처를 먼저 적어 주세요."
-        if problem:
-            raise ValidationError(problem)
-
-    def _link_problem(self, wrong):
-        if wrong.pk == self.pk:
-            return "답변은 자기 자신을 정정할 수 없습니다."
-        if wrong.post_id != self.post_id:
-            return "같은 게시글의 답변만 정정할 수 있습니다."
-        return None
+        """Raise ValidationError unless this answer, as saved, may replace the `wrong`
+        one: the rules are `AnswerQuerySet.candidates_to_correct()`."""
+        if not Answer.objects.candidates_to_correct(wrong).filter(pk=self.pk).exists():
+            raise ValidationError(
+                "정정 답변은 같은 게시글의, 오답이나 대체된 답변이 아니고 다른 답변을 정정하고 "
+                "있지 않으며 출처가 적힌 답변이어야 합니다."
+            )
