@@ -1,6 +1,7 @@
 from django import template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -30,6 +31,29 @@ def local_date(moment):
         local.month,
         local.day,
     )
+
+
+# The menu entry each page belongs to, named by the entry's own page.
+MENU_SECTIONS = {
+    "post_list": "post_list",
+    "post_detail": "post_list",
+    "tag_detail": "post_list",
+    "guide": "guide",
+    "advisor": "guide",
+}
+
+
+@register.simple_tag(takes_context=True)
+def menu_current(context, entry):
+    """aria-current for the menu entry whose page is `entry`: "page" on that page,
+    "true" on the pages under it."""
+    request = context.get("request")
+    page = request.resolver_match.url_name if request and request.resolver_match else None
+    if page == entry:
+        return mark_safe(' aria-current="page"')
+    if MENU_SECTIONS.get(page) == entry:
+        return mark_safe(' aria-current="true"')
+    return ""
 
 
 @register.filter
