@@ -17,6 +17,7 @@ if (dialog) {
   const errorTemplate = document.getElementById("post-dialog-error");
   let current = null; // { postId, controller }
   let opener = null;
+  const listTitle = document.title;
 
   const itemFor = (postId) =>
     document.querySelector(`.post-item[data-post-id="${CSS.escape(postId)}"]`);
@@ -64,6 +65,8 @@ if (dialog) {
       if (title) {
         dialog.removeAttribute("aria-label");
         dialog.setAttribute("aria-labelledby", title.id);
+        // The address is the post's now, so the tab and the history entry name it too.
+        document.title = `${title.textContent.trim()} · AiNex`;
       }
     } catch (error) {
       if (error.name === "AbortError" || current !== request) return;
@@ -81,6 +84,7 @@ if (dialog) {
     if (!dialog.open) return;
     dialog.close();
     body.replaceChildren();
+    document.title = listTitle;
     opener?.focus();
   }
 
@@ -133,13 +137,24 @@ if (dialog) {
 
   dialog.querySelector("[data-dialog-close]").addEventListener("click", requestClose);
 
-  // A click on the backdrop (outside the dialog's box) closes it too.
-  dialog.addEventListener("click", (event) => {
-    if (event.target !== dialog) return;
+  // A click on the backdrop (outside the dialog's box) closes it too, but only
+  // one that was also pressed there: selecting text and letting go outside the
+  // box is not a click on the backdrop. Nor is the second click of the double
+  // click that opened the dialog, which lands wherever the link was.
+  const onBackdrop = (event) => {
+    if (event.target !== dialog) return false;
     const box = dialog.getBoundingClientRect();
-    const inside =
+    return !(
       event.clientX >= box.left && event.clientX <= box.right &&
-      event.clientY >= box.top && event.clientY <= box.bottom;
-    if (!inside) requestClose();
+      event.clientY >= box.top && event.clientY <= box.bottom
+    );
+  };
+  let pressedOnBackdrop = false;
+  dialog.addEventListener("pointerdown", (event) => {
+    pressedOnBackdrop = onBackdrop(event);
+  });
+  dialog.addEventListener("click", (event) => {
+    if (pressedOnBackdrop && event.detail === 1 && onBackdrop(event)) requestClose();
+    pressedOnBackdrop = false;
   });
 }

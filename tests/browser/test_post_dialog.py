@@ -218,3 +218,43 @@ def test_quick_back_and_forward_end_on_the_post(page, site, console_errors):
     expect(page.locator(DIALOG_ARTICLE)).to_have_attribute("data-post-id", str(post.pk))
     assert page.url == f"{site}{post.get_absolute_url()}"
     assert console_errors == []
+
+
+def test_selecting_text_and_letting_go_outside_keeps_the_dialog_open(page, site, console_errors):
+    open_list(page, site)
+    post = first_page_posts()[0]
+    link_of(page, post).click()
+    title = page.locator(f"{DIALOG_ARTICLE} h1")
+    expect(title).to_have_text(post.title)
+    assert page.title() == f"{post.title} · AiNex"
+    text, box = title.bounding_box(), page.locator(DIALOG).bounding_box()
+    y = text["y"] + text["height"] / 2
+    page.mouse.move(text["x"] + 5, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] - 20, y, steps=5)
+    page.mouse.up()
+    page.wait_for_timeout(300)
+    expect(page.locator(DIALOG)).to_have_attribute("open", "")
+    assert page.url.endswith(post.get_absolute_url())
+
+    # A click pressed and released on the backdrop still closes it.
+    page.mouse.click(box["x"] - 20, y)
+    expect(page.locator(DIALOG)).not_to_have_attribute("open", "")
+    assert page.url == f"{site}/community/"
+    assert page.title() == "최신 토론 및 정보 · AiNex"
+    assert console_errors == []
+
+
+def test_a_double_click_on_an_item_leaves_its_dialog_open(page, site, console_errors):
+    open_list(page, site)
+    post = first_page_posts()[0]
+    link = link_of(page, post).bounding_box()
+    x, y = link["x"] + 3, link["y"] + link["height"] / 2
+    page.mouse.dblclick(x, y)
+    expect(page.locator(DIALOG_ARTICLE)).to_have_attribute("data-post-id", str(post.pk))
+    box = page.locator(DIALOG).bounding_box()
+    assert x < box["x"], "the second click must land on the backdrop for this test to mean much"
+    page.wait_for_timeout(300)
+    expect(page.locator(DIALOG)).to_have_attribute("open", "")
+    assert page.url.endswith(post.get_absolute_url())
+    assert console_errors == []

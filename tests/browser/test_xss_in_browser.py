@@ -36,6 +36,8 @@ def test_no_payload_runs_on_the_list_the_dialog_or_the_post_page(
             "data-post-id", str(post.pk)
         )
         page.keyboard.press("Escape")
+        # Esc goes back in history; wait for it, or the next navigation races it.
+        expect(page).to_have_url(f"{live_server.url}/community/")
     for post in hostile_posts:
         page.goto(f"{live_server.url}{post.get_absolute_url()}")
         page.mouse.move(200, 300)  # hover handlers would fire here
