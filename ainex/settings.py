@@ -36,6 +36,7 @@ SECRET_KEY = os.environ.get(
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+CSRF_FAILURE_VIEW = "community.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,10 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import router, transaction
 from django.db.models import Count
+from django.http import Http404
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from community import services
 from community.models import (
@@ -29,15 +32,9 @@ admin.site.site_title = "AiNex 편집실"
 admin.site.index_title = "콘텐츠 관리"
 
 
-class MarkdownPreviewAdmin(SimpleHistoryAdmin):
-    """History, plus the live Markdown preview on plain text fields that hold Markdown."""
-
-    markdown_preview_fields: list[str] = []
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name in self.markdown_preview_fields:
-            kwargs["widget"] = AdminMarkdownxWidget
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+def reverted_from(instance):
+    """The historical record `instance` was built from, when a revert page shows it, else None."""
+    return getattr(instance, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
 
 
 class EditConflictForm(forms.ModelForm):
@@ -57,18 +54,30 @@ class EditConflictForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.saved_version = self._saved_version()
         self.fields["opened_at_version"].initial = self.saved_version
+        self._links_as_in_revision()
+
+    def _links_as_in_revision(self):
+        # A revision being reverted is a row built from its historical record,
+        # and Django reads a many-to-many field's initial value from the live
+        # row: the revert page would offer today's tags and formats and save
+        # them back. The record keeps its own (Post's history m2m_fields).
+        revision = reverted_from(self.instance)
+        for field in getattr(revision, "_history_m2m_fields", ()):
+            if field.name in self.fields:
+                links = getattr(revision, field.name).values_list(
+                    field.m2m_reverse_field_name(), flat=True
+                )
+                self.initial[field.name] = list(links)
 
     def _saved_version(self):
         # Read from the row, not the instance: a revision being reverted
         # (django-simple-history) carries its own, older updated_at.
         if not self.instance.pk:
             return ""
-        saved = (
-            type(self.instance)
-            ._base_manager.filter(pk=self.instance.pk)
-            .values_list("updated_at", flat=True)
-            .first()
-        )
+        rows = type(self.instance)._base_manager.filter(pk=self.instance.pk)
+        if self.is_bound:
+            rows = rows.select_for_update()
+        saved = rows.values_list("updated_at", flat=True).first()
         return saved.isoformat() if saved else ""
 
     def clean(self):
@@ -83,7 +92,62 @@ class EditConflictForm(forms.ModelForm):
         return cleaned
 
 
+class EditorialAdmin(SimpleHistoryAdmin):
+    """
+    The admin of a record editors change: its history (django-simple-history),
+    a revert page that is safe to save from, and no saving over another
+    editor's later change (EditConflictForm).
+    """
+
+    form = EditConflictForm
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def save_model(self, request, obj, form, change):
+        # A save that changes nothing leaves the row as it is: bumping its
+        # updated_at would refuse every other editor's open page for nothing.
+        # (A revert's form starts from the revision, so it always saves.)
+        if change and not form.has_changed() and reverted_from(obj) is None:
+            return
+        super().save_model(request, obj, form, change)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history passes both ids to the ORM as they are: a revision id
+        # like "abc" would be a ValueError, a 500, instead of a page not found.
+        if not str(version_id).isdecimal() or not str(object_id).isdecimal():
+            raise Http404("그런 이력이 없습니다.")
+        # Reverting saves like the change page, which Django runs in a
+        # transaction: EditConflictForm's row lock needs one, and so does a
+        # revert that saves the row and then its many-to-many links.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class MarkdownPreviewAdmin(EditorialAdmin):
+    """History, plus the live Markdown preview on plain text fields that hold Markdown."""
+
+    markdown_preview_fields: list[str] = []
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.markdown_preview_fields:
+            kwargs["widget"] = AdminMarkdownxWidget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 class AnswerForm(EditConflictForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if reverted_from(self.instance) is not None and self.instance.pk:
+            # A revert keeps which answer this one corrects: only marking an
+            # answer incorrect sets that link, after checking the correction
+            # may replace it (services.mark_answer_incorrect).
+            self.instance.corrects_id = (
+                Answer._base_manager.filter(pk=self.instance.pk)
+                .values_list("corrects_id", flat=True)
+                .first()
+            )
+
     def clean(self):
         cleaned = super().clean()
         if self.instance.is_accepted and cleaned.get("status") not in (
@@ -132,7 +196,7 @@ class AnswerInline(admin.StackedInline):
 
 
 @admin.register(Post)
-class PostAdmin(SimpleHistoryAdmin):
+class PostAdmin(EditorialAdmin):
     list_display = ["title", "kind", "status", "published_at", "answer_total", "updated_at"]
     list_filter = ["status", "kind", "tags", "formats"]
     search_fields = ["title", "body", "slug"]
@@ -140,7 +204,6 @@ class PostAdmin(SimpleHistoryAdmin):
     filter_horizontal = ["tags", "formats", "hardware_tiers", "scenarios"]
     date_hierarchy = "published_at"
     formfield_overrides = MARKDOWN_EDITOR
-    form = EditConflictForm
     inlines = [AnswerInline]
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "body", "opened_at_version"]}),
@@ -160,6 +223,7 @@ class AnswerAdminForm(AnswerForm):
     correction = forms.ModelChoiceField(
         queryset=Answer.objects.none(),
         required=False,
+        empty_label="고르지 않음",
         label="정정 답변",
         help_text="오답으로 표시할 때, 이 답변을 대신할 같은 게시글의 답변을 고르면 "
         "그 답변이 게시·채택되고 이 답변과 연결됩니다. 출처가 적힌 답변만 고를 수 있습니다.",
@@ -187,14 +251,16 @@ class AnswerAdminForm(AnswerForm):
 
 
 @admin.register(Answer)
-class AnswerAdmin(SimpleHistoryAdmin):
+class AnswerAdmin(EditorialAdmin):
     form = AnswerAdminForm
     list_display = ["__str__", "status", "is_accepted", "is_correction", "published_at"]
     list_filter = ["status", "is_accepted", "post__kind"]
     list_select_related = ["post"]
     search_fields = ["body", "post__title", "editor_note", "source_label"]
-    raw_id_fields = ["post", "corrects"]
-    readonly_fields = ["is_accepted"]
+    raw_id_fields = ["post"]
+    # Set only by marking an answer incorrect with a correction (the service),
+    # which checks that the correction may replace it.
+    readonly_fields = ["is_accepted", "corrects"]
     formfield_overrides = MARKDOWN_EDITOR
     actions = ["accept_selected"]
     fieldsets = [
@@ -257,14 +323,15 @@ class TagAdmin(admin.ModelAdmin):
 
 class QuantizationInline(admin.TabularInline):
     model = Quantization
+    form = EditConflictForm  # also edited on its own page
     extra = 0
-    fields = ["order", "name", "bits_per_weight", "note"]
+    fields = ["order", "name", "bits_per_weight", "note", "opened_at_version"]
 
 
 class FormatSoftwareInline(admin.TabularInline):
     model = FormatSoftware
     extra = 0
-    fields = ["order", "software", "is_primary"]
+    fields = ["order", "software", "label", "is_primary"]
 
 
 @admin.register(FormatProfile)
@@ -277,13 +344,25 @@ class FormatProfileAdmin(MarkdownPreviewAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [FormatSoftwareInline, QuantizationInline]
     fieldsets = [
-        (None, {"fields": ["name", "slug", "extension", "requires_nvidia", "order"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "slug",
+                    "extension",
+                    "requires_nvidia",
+                    "order",
+                    "opened_at_version",
+                ]
+            },
+        ),
         ("매핑 차트", {"fields": ["role", "features", "hardware", "tip"]}),
         (
             "비교표 (정정 답변)",
             {
                 "fields": [
-                    "comparison_order",
+                    ("comparison_order", "comparison_heading"),
                     "comparison_target",
                     ("speed_rating", "speed_note"),
                     ("vram_rating", "vram_note"),
@@ -297,7 +376,7 @@ class FormatProfileAdmin(MarkdownPreviewAdmin):
 
 
 @admin.register(Software)
-class SoftwareAdmin(SimpleHistoryAdmin):
+class SoftwareAdmin(EditorialAdmin):
     list_display = ["name", "description"]
     search_fields = ["name", "description"]
     list_filter = ["formats"]
@@ -335,7 +414,10 @@ class ScenarioAdmin(MarkdownPreviewAdmin):
     search_fields = ["code", "label", "situation", "core_goal"]
     inlines = [ScenarioFormatInline, ScenarioSoftwareInline]
     fieldsets = [
-        (None, {"fields": ["code", "label", "situation", "core_goal", "order"]}),
+        (
+            None,
+            {"fields": ["code", "label", "situation", "core_goal", "order", "opened_at_version"]},
+        ),
         ("포맷", {"fields": ["format_note", "search_keyword", "search_note"]}),
         ("환경", {"fields": [("os", "summary_os"), "os_note", "hardware"]}),
         ("실행 방식", {"fields": [("run_method", "summary_run_method"), "run_method_why"]}),
@@ -346,16 +428,18 @@ class ScenarioAdmin(MarkdownPreviewAdmin):
 
 
 @admin.register(Quantization)
-class QuantizationAdmin(SimpleHistoryAdmin):
+class QuantizationAdmin(EditorialAdmin):
     list_display = ["name", "format", "bits_per_weight", "order"]
-    list_editable = ["bits_per_weight", "order"]
+    # Not bits_per_weight: the advisor computes from it, and a list page left
+    # open would save it back without the edit-conflict check of the change page.
+    list_editable = ["order"]
     list_filter = ["format"]
     list_select_related = ["format"]
     search_fields = ["name", "note", "format__name"]
 
 
 @admin.register(ModelPreset)
-class ModelPresetAdmin(SimpleHistoryAdmin):
+class ModelPresetAdmin(EditorialAdmin):
     list_display = ["name", "parameters_billion", "layers", "kv_heads", "head_dim", "order"]
     list_editable = ["order"]
     list_filter = ["layers"]

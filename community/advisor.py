@@ -42,11 +42,18 @@ class Estimate:
     overhead_gb: Decimal
     total_gb: Decimal
     fits: bool
-    runnable: bool  # the format runs on this hardware at all
+    unsupported_reason: str  # why the format does not run on this hardware at all, or ""
 
     @property
     def is_extreme(self) -> bool:
         return self.quantization.bits_per_weight < EXTREME_BITS
+
+    @property
+    def verdict(self) -> str:
+        """The table's answer for this row: fits, too big, or why it cannot run."""
+        if self.unsupported_reason:
+            return self.unsupported_reason
+        return "✓ 들어감" if self.fits else "✗ 부족"
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,7 @@ class Advice:
     scenario: object
     software: list
     tier: object | None
+    no_choice_reason: str = ""  # when there is no choice: why not
 
 
 def weights_gb(parameters_billion, bits_per_weight) -> Decimal:
@@ -75,8 +83,11 @@ def kv_bytes_per_token_for(parameters_billion, presets):
     return nearest.kv_cache_bytes_per_token * parameters_billion / nearest.parameters_billion
 
 
-def runs_on(fmt, hardware: Hardware) -> bool:
-    return not fmt.requires_nvidia or hardware.platform == HardwareTier.Platform.NVIDIA_GPU
+def unsupported_reason(fmt, hardware: Hardware) -> str:
+    """Why the format does not run on this hardware at all, or "" when it does."""
+    if fmt.requires_nvidia and hardware.platform != HardwareTier.Platform.NVIDIA_GPU:
+        return "NVIDIA 전용"
+    return ""
 
 
 def estimate_all(
@@ -88,7 +99,7 @@ def estimate_all(
     for quantization in quantizations:
         weights = weights_gb(parameters_billion, quantization.bits_per_weight)
         total = weights + kv + overhead
-        runnable = runs_on(quantization.format, hardware)
+        reason = unsupported_reason(quantization.format, hardware)
         estimates.append(
             Estimate(
                 quantization=quantization,
@@ -96,8 +107,8 @@ def estimate_all(
                 kv_cache_gb=kv,
                 overhead_gb=overhead,
                 total_gb=total,
-                fits=runnable and total <= hardware.total_gb,
-                runnable=runnable,
+                fits=not reason and total <= hardware.total_gb,
+                unsupported_reason=reason,
             )
         )
     return estimates
@@ -120,7 +131,7 @@ def preferred_formats(scenario, tier, hardware):
     formats = [link.format for link in scenario.scenario_formats.all()]
     if tier is not None and tier.recommended_format and scenario.prefers_hardware_sweet_spot:
         formats.insert(0, tier.recommended_format)
-    return [f for f in formats if runs_on(f, hardware)]
+    return [f for f in formats if not unsupported_reason(f, hardware)]
 
 
 def advise(
@@ -163,6 +174,24 @@ def advise(
         scenario=scenario,
         software=software_for(scenario, choice.quantization.format) if choice else [],
         tier=tier,
+        no_choice_reason="" if choice else why_nothing_fits(scenario, preferred, hardware),
+    )
+
+
+def why_nothing_fits(scenario, preferred, hardware):
+    """Why the advice has no choice: the use's formats do not run here, or do not fit."""
+    if preferred:
+        return (
+            f"{scenario.summary_label} 용도의 포맷 가운데 이 하드웨어에 들어가는 것이 없습니다. "
+            "더 작은 모델이나 더 짧은 컨텍스트, 더 많은 메모리를 고려하세요."
+        )
+    formats = [link.format for link in scenario.scenario_formats.all()]
+    names = ", ".join(f.name for f in formats)
+    reasons = ", ".join(dict.fromkeys(unsupported_reason(f, hardware) for f in formats))
+    return (
+        f"{scenario.summary_label} 용도의 포맷({names})은 이 하드웨어에서 돌아가지 않습니다"
+        f"({reasons}). 메모리가 아니라 하드웨어의 문제이니 다른 용도를 고르거나 "
+        "이 포맷이 돌아가는 하드웨어를 고려하세요."
     )
 
 

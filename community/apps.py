@@ -11,8 +11,8 @@ class CommunityConfig(AppConfig):
         # and none of them goes through one method we could call it from.
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from community.caching import content_changed
-        from community.models import ContentVersion
+        from community.caching import content_changed, tags_changed
+        from community.models import ContentVersion, Tag
 
         for model in self.get_models():
             if model is ContentVersion or model._meta.label.split(".")[1].startswith("Historical"):
@@ -25,3 +25,5 @@ class CommunityConfig(AppConfig):
                     sender=field.remote_field.through,
                     dispatch_uid=f"cache-{field}",
                 )
+        post_save.connect(tags_changed, sender=Tag, dispatch_uid="facets-tag")
+        post_delete.connect(tags_changed, sender=Tag, dispatch_uid="facets-d-tag")

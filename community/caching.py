@@ -16,7 +16,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache, caches
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 
@@ -153,6 +153,25 @@ def _revalidate(response):
 def content_changed(sender, **kwargs):
     """Signal receiver: something a public page shows was saved or deleted."""
     ContentVersion.bump()
+
+
+def tags_changed(sender, **kwargs):
+    """Signal receiver: a tag was saved or deleted, so the filters' tags are counted again.
+
+    The counts may wait (FACETS_SECONDS), but a renamed tag would show its old
+    name beside list items that show the new one. The old facets stay in use
+    while the next request counts. After the commit: a count started before it
+    would read the old name and keep it fresh for FACETS_SECONDS. The facets
+    live in the shared cache with Redis; with each process's local memory, the
+    other processes keep theirs until they are stale.
+    """
+    transaction.on_commit(_mark_facets_stale)
+
+
+def _mark_facets_stale():
+    cached = cache.get(FACETS_KEY)
+    if cached is not None:
+        cache.set(FACETS_KEY, (cached[0], 0), None)
 
 
 def list_facets():

@@ -3,12 +3,13 @@ The one Markdown pipeline: Markdown to HTML, then an allow-list sanitizer.
 
 Published HTML and the admin's live preview both come from `render_markdown`
 (settings.MARKDOWNX_MARKDOWNIFY_FUNCTION), so what an editor previews is what
-readers get. Everything not on the allow-lists below is dropped by nh3: script
-and style elements, event-handler attributes, inline styles, and any URL whose
-scheme is not http, https or mailto (so javascript:, data: and vbscript: links
-lose their href). Images are not allowed: uploads are switched off and pages
-make no request to other hosts, so an image could only ever be a tracking pixel
-or a broken picture.
+readers get; `render_inline_markdown` is the same pipeline for short fields shown
+inside a sentence or a table cell, with only inline markup allowed. Everything not
+on the allow-lists below is dropped by nh3: script and style elements, event-handler
+attributes, inline styles, and any URL whose scheme is not http, https or mailto
+(so javascript:, data: and vbscript: links lose their href). Images are not
+allowed: uploads are switched off and pages make no request to other hosts, so an
+image could only ever be a tracking pixel or a broken picture.
 """
 
 from html import unescape
@@ -75,11 +76,16 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
-def sanitize_html(html: str) -> str:
+# Inside a sentence or a table cell: no paragraphs, lists or headings.
+INLINE_TAGS = {"a", "abbr", "b", "br", "code", "del", "em", "i", "kbd", "mark", "s", "small"}
+INLINE_TAGS |= {"strong", "sub", "sup"}
+
+
+def sanitize_html(html: str, tags=ALLOWED_TAGS) -> str:
     """Keep only allow-listed markup; links get rel=noopener noreferrer nofollow."""
     return nh3.clean(
         html,
-        tags=ALLOWED_TAGS,
+        tags=tags,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
@@ -98,6 +104,18 @@ def render_markdown(text: str) -> str:
         output_format="html",
     )
     return sanitize_html(html)
+
+
+def render_inline_markdown(text: str) -> str:
+    """
+    Render a short Markdown field shown inside a sentence or a table cell (a
+    hardware list, an OS, a note): its emphasis, code and links, each line
+    break kept as <br>, and no paragraph around it.
+    """
+    if not text:
+        return ""
+    html = markdown.markdown(text, extensions=["nl2br"], output_format="html")
+    return sanitize_html(html, tags=INLINE_TAGS).strip()
 
 
 def plain_text(html: str) -> str:

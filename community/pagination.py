@@ -76,24 +76,26 @@ def paginate_newest_first(queryset, *, before=None, after=None, size):
     One page of `queryset` in (published_at, id) descending order.
 
     `before` gives the page of posts older than that cursor, `after` the page of
-    posts newer than it; with neither, the newest page.
+    posts newer than it; with neither, the newest page. A page of newer posts is
+    always full: with fewer than `size` of them left, it is the newest page.
     """
     if after is not None:
-        rows = list(keyset_after(queryset, after).order_by("published_at", "pk")[: size + 1])
-        has_newer = len(rows) > size
-        items = rows[:size][::-1]
-        has_older = True
-    else:
-        if before is not None:
-            queryset = keyset_before(queryset, before)
-        rows = list(queryset.order_by("-published_at", "-pk")[: size + 1])
-        has_older = len(rows) > size
-        items = rows[:size]
-        has_newer = before is not None
-    if not items:
+        # Find where that page starts, then read it as any other page: the
+        # newest page, or the posts older than the one just above it.
+        keys = list(
+            keyset_after(queryset, after)
+            .order_by("published_at", "pk")
+            .values_list("published_at", "pk")[: size + 1]
+        )
+        before = Cursor(*keys[size]) if len(keys) > size else None
+    if before is not None:
+        queryset = keyset_before(queryset, before)
+    rows = list(queryset.order_by("-published_at", "-pk")[: size + 1])
+    if not rows:
         return KeysetPage(items=[], newer=None, older=None)
+    items = rows[:size]
     return KeysetPage(
         items=items,
-        newer=Cursor.of(items[0]) if has_newer else None,
-        older=Cursor.of(items[-1]) if has_older else None,
+        newer=Cursor.of(items[0]) if before is not None else None,
+        older=Cursor.of(items[-1]) if len(rows) > size else None,
     )

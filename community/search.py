@@ -56,9 +56,18 @@ MAX_QUERY_LENGTH = 100
 SNIPPET_CHARS = 60
 
 
-# The text fields of each kind of reference record that a search looks in.
+# The text fields of each kind of reference record that a search looks in,
+# the names of the software a format or scenario recommends among them.
 REFERENCE_FIELDS = {
-    FormatProfile: ["name", "role", "features", "hardware", "tip"],
+    FormatProfile: [
+        "name",
+        "role",
+        "features",
+        "hardware",
+        "tip",
+        "software__name",
+        "format_software__label",
+    ],
     HardwareTier: ["name", "example", "recommendation", "memory_estimate", "rationale"],
     Scenario: [
         "label",
@@ -71,6 +80,7 @@ REFERENCE_FIELDS = {
         "run_method_why",
         "hardware",
         "caveat",
+        "software__name",
     ],
 }
 PRESENTED_BY = {FormatProfile: "formats", HardwareTier: "hardware_tiers", Scenario: "scenarios"}
@@ -80,7 +90,8 @@ def matching_references(text):
     """{reference model: ids of its records whose text contains `text`}."""
     found = {}
     for model, fields in REFERENCE_FIELDS.items():
-        ids = list(model.objects.filter(_any_contains(fields, text)).values_list("pk", flat=True))
+        matches = model.objects.filter(_any_contains(fields, text)).distinct()
+        ids = list(matches.values_list("pk", flat=True))
         if ids:
             found[model] = ids
     return found

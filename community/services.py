@@ -26,9 +26,11 @@ def mark_answer_incorrect(*, answer: Answer, note: str, correction: Answer | Non
     answer.save()
     if correction is not None:
         correction.corrects = answer
-        correction.status = Answer.Status.PUBLISHED
-        if correction.published_at is None:
+        if correction.status != Answer.Status.PUBLISHED:
+            # A draft is published by this correction, now: the date it was
+            # drafted on would date the correction before the answer it corrects.
             correction.published_at = timezone.now()
+            correction.status = Answer.Status.PUBLISHED
         accept_answer(answer=correction)
     return answer
 

@@ -25,6 +25,10 @@ from community.pagination import Cursor, InvalidCursor, paginate_newest_first
 HOME_LATEST_COUNT = 5
 KIND_CHOICES = dict(Post.Kind.choices)
 RELATED_COUNT = 5
+CSRF_FAILURE_REASON = (
+    "보안 토큰(CSRF)이 없거나 맞지 않아 요청을 처리하지 않았습니다. "
+    "폼을 보냈다면 페이지를 새로 고친 뒤 다시 보내 주세요."
+)
 
 
 def bad_request(request, reason):
@@ -33,6 +37,15 @@ def bad_request(request, reason):
     safe = url_has_allowed_host_and_scheme(request.path, allowed_hosts=None)
     context = {"reason": reason, "retry_url": request.path if safe else "/"}
     return render(request, "400.html", context, status=400)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a form sent without a valid security token, in the site's style.
+
+    Also what a POST to a public page gets, since CSRF is checked before the
+    view's method check could answer 405. Django's `reason` is for developers.
+    """
+    return render(request, "403.html", {"reason": CSRF_FAILURE_REASON}, status=403)
 
 
 @require_safe
@@ -57,11 +70,16 @@ def _community_list(request, tag=None):
         posts = posts.of_kind(kind)
     if tag:
         posts = posts.tagged(tag)
+    facets = list_facets()
+    if tag or query:
+        # The counts are of every published post; beside a tag's or a search's
+        # list the kind chips would promise more posts than they lead to.
+        facets = {**facets, "kinds": None}
     context = {
         "kind": kind,
         "tag": tag,
         "query": query,
-        "facets": list_facets(),
+        "facets": facets,
         "kinds": KIND_CHOICES,
     }
     try:

@@ -1,7 +1,6 @@
 """Editors work in /admin/: an editor, not a superuser, corrects a wrong answer."""
 
 import re
-from html.parser import HTMLParser
 from io import StringIO
 
 import pytest
@@ -10,7 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from community import services
-from community.models import Post
+from community.models import FormatProfile, Post
+from tests.admin_pages import opened_form
 from tests.factories import make_answer, make_correction, make_post
 
 
@@ -182,47 +182,6 @@ def test_publishing_a_post_without_a_date_publishes_it_now(editor_client):
     assert post in Post.objects.published()
 
 
-class FormValues(HTMLParser):
-    """What a browser would submit from the page's admin form, as the page was served."""
-
-    def __init__(self):
-        super().__init__()
-        self.values, self._select, self._textarea = {}, None, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("submit", "checkbox", "file"):
-            self.values[name] = attrs.get("value") or ""
-        elif tag == "input" and name and attrs.get("type") == "checkbox" and "checked" in attrs:
-            self.values[name] = attrs.get("value") or "on"
-        elif tag == "select":
-            self._select = name
-            if "multiple" not in attrs:  # (none of the multiple ones is chosen here)
-                self.values.setdefault(name, "")
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.values[self._select] = attrs.get("value") or ""
-        elif tag == "textarea":
-            self._textarea = name
-            self.values[name] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.values[self._textarea] += data.removeprefix("\n")
-
-
-def opened_form(client, url):
-    parser = FormValues()
-    parser.feed(client.get(url).content.decode())
-    return {k: v for k, v in parser.values.items() if k != "csrfmiddlewaretoken"}
-
-
 def test_a_page_left_open_does_not_put_a_corrected_answer_back(editor_client):
     post = make_post(title="처음 제목")
     wrong = make_answer(post, is_accepted=True, body="틀린 답변")
@@ -322,3 +281,143 @@ def test_add_editor_creates_a_staff_account_in_the_editors_group(db, monkeypatch
     assert user.is_staff and not user.is_superuser
     assert user.groups.filter(name="Editors").exists()
     assert user.check_password("a-long-enough-passphrase")
+
+
+def test_the_corrected_answer_is_set_only_by_marking_one_incorrect(editor_client):
+    post = make_post()
+    wrong = make_answer(post, is_accepted=True)
+    sourceless = make_answer(post, status="published")
+    url = f"/admin/community/answer/{sourceless.pk}/change/"
+    page = opened_form(editor_client, url)
+    assert "corrects" not in page
+    response = editor_client.post(url, {**page, "corrects": str(wrong.pk)})
+    assert response.status_code == 302
+    sourceless.refresh_from_db()
+    assert sourceless.corrects is None
+
+
+@pytest.mark.parametrize(
+    "path", ["answer/{pk}/history/abc/", "answer/x{pk}/history/1/", "answer/{pk}/history/999999/"]
+)
+def test_a_malformed_or_unknown_revision_is_not_found(editor_client, path):
+    answer = make_answer(make_post())
+    response = editor_client.get("/admin/community/" + path.format(pk=answer.pk))
+    assert response.status_code == 404
+
+
+def test_a_broken_rule_on_a_reference_record_reads_as_a_sentence(admin_client, seeded):
+    from community.models import ModelPreset
+
+    preset = ModelPreset.objects.first()
+    url = f"/admin/community/modelpreset/{preset.pk}/change/"
+    response = admin_client.post(url, {**opened_form(admin_client, url), "parameters_billion": "0"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "파라미터 수는 0보다 커야 합니다." in html
+    assert "preset_parameters_positive" not in html
+
+
+def test_a_reference_page_left_open_does_not_undo_a_fixed_figure(admin_client, seeded):
+    from community.models import HardwareTier
+
+    tier = HardwareTier.objects.get(memory_gb=48)
+    url = f"/admin/community/hardwaretier/{tier.pk}/change/"
+    stale = opened_form(admin_client, url)
+    fixed = opened_form(admin_client, url)
+    response = admin_client.post(url, {**fixed, "memory_estimate": "약 41~43GB"})
+    assert response.status_code == 302
+
+    response = admin_client.post(url, {**stale, "context_note": "8k"})
+    assert response.status_code == 200
+    assert "다른 편집자가 이 항목을 저장했습니다" in response.content.decode()
+    tier.refresh_from_db()
+    assert tier.memory_estimate == "약 41~43GB" and tier.context_note != "8k"
+
+
+def test_a_format_page_left_open_does_not_undo_a_quantization_fixed_on_its_own_page(
+    admin_client, seeded
+):
+    from community.models import FormatProfile, Quantization
+
+    gguf = FormatProfile.objects.get(name="GGUF")
+    stale = opened_form(admin_client, f"/admin/community/formatprofile/{gguf.pk}/change/")
+    q5 = Quantization.objects.get(format=gguf, name="Q5_K_M")
+    own_url = f"/admin/community/quantization/{q5.pk}/change/"
+    response = admin_client.post(own_url, {**opened_form(admin_client, own_url), "note": "고침"})
+    assert response.status_code == 302
+
+    response = admin_client.post(
+        f"/admin/community/formatprofile/{gguf.pk}/change/", {**stale, "tip": "늦은 팁"}
+    )
+    assert response.status_code == 200
+    assert "다른 편집자가 이 항목을 저장했습니다" in response.content.decode()
+    q5.refresh_from_db()
+    gguf.refresh_from_db()
+    assert q5.note == "고침" and gguf.tip != "늦은 팁"
+
+
+def test_reverting_a_post_restores_its_tags_and_formats(editor_client, seeded):
+    post = Post.objects.get(slug="which-gguf-file")
+    seed_tags = sorted(post.tags.values_list("pk", flat=True))
+    seed_formats = sorted(post.formats.values_list("pk", flat=True))
+    seed_revision = post.history.earliest()
+    url = f"/admin/community/post/{post.pk}/change/"
+    changed = opened_form(editor_client, url)
+    response = editor_client.post(
+        url,
+        {
+            **changed,
+            "title": "바뀐 제목",
+            "tags": [seed_tags[0]],
+            "formats": [f.pk for f in FormatProfile.objects.all()],
+        },
+    )
+    assert response.status_code == 302
+    assert post.tags.count() == 1
+
+    revert_url = f"/admin/community/post/{post.pk}/history/{seed_revision.history_id}/"
+    form = opened_form(editor_client, revert_url)
+    assert sorted(map(int, form["tags"])) == seed_tags
+    response = editor_client.post(revert_url, form)
+    assert response.status_code == 302
+    post.refresh_from_db()
+    assert post.title != "바뀐 제목"
+    assert sorted(post.tags.values_list("pk", flat=True)) == seed_tags
+    assert sorted(post.formats.values_list("pk", flat=True)) == seed_formats
+
+
+def test_reverting_an_answer_keeps_which_answer_it_corrects(editor_client):
+    post = make_post()
+    wrong = make_answer(post, is_accepted=True)
+    correction = make_correction(post)
+    services.mark_answer_incorrect(answer=wrong, note="틀림", correction=correction)
+    as_correction = correction.history.latest()
+    # Later the link is taken off (as a shell edit or a future workflow would).
+    correction.corrects = None
+    correction.save()
+
+    url = f"/admin/community/answer/{correction.pk}/history/{as_correction.history_id}/"
+    response = editor_client.post(url, opened_form(editor_client, url))
+    assert response.status_code == 302
+    correction.refresh_from_db()
+    assert correction.corrects is None  # not restored past the workflow's checks
+
+
+def test_saving_an_unchanged_page_does_not_refuse_another_editors_page(admin_client, seeded):
+    from community.models import HardwareTier
+
+    tier = HardwareTier.objects.get(memory_gb=48)
+    url = f"/admin/community/hardwaretier/{tier.pk}/change/"
+    other = opened_form(admin_client, url)
+    unchanged = opened_form(admin_client, url)
+    assert admin_client.post(url, {**unchanged, "_continue": "1"}).status_code == 302
+    response = admin_client.post(url, {**other, "context_note": "8K~16K"})
+    assert response.status_code == 302
+    tier.refresh_from_db()
+    assert tier.context_note == "8K~16K"
+
+
+def test_the_correction_picker_offers_no_correction_in_korean(editor_client):
+    answer = make_answer(make_post())
+    html = editor_client.get(f"/admin/community/answer/{answer.pk}/change/").content.decode()
+    assert '<option value="" selected>고르지 않음</option>' in html

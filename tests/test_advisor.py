@@ -1,5 +1,6 @@
 """The hardware-fit advisor reproduces the sources' figures from the records."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -66,8 +67,13 @@ def test_a_64gb_mac_gets_gguf_k_quants(seeded):
     assert advice.choice.quantization.format.name == "GGUF"
     assert advice.choice.quantization.name in {"Q4_K_M", "Q5_K_M"}
     assert advice.tier.memory_gb == 64
-    # NVIDIA-only formats are computed but never fit a Mac.
-    assert not any(e.fits for e in advice.estimates if e.quantization.format.requires_nvidia)
+    # NVIDIA-only formats are computed but never fit a Mac, and the table says why.
+    nvidia_only = [e for e in advice.estimates if e.quantization.format.requires_nvidia]
+    assert nvidia_only and {(e.fits, e.verdict) for e in nvidia_only} == {(False, "NVIDIA 전용")}
+    assert {e.verdict for e in advice.estimates if not e.quantization.format.requires_nvidia} == {
+        "✓ 들어감",
+        "✗ 부족",
+    }
 
 
 def test_70b_does_not_fit_24gb_except_by_extreme_compression(seeded):
@@ -224,3 +230,24 @@ def test_the_guide_and_the_tier_posts_link_to_the_advisor(client, seeded):
     post = Scenario.objects.first()  # noqa: F841 - the records exist
     html = client.get("/community/llama-3-70b-quantization/").content.decode()
     assert 'href="/guide/advisor/"' in html
+
+
+def test_no_choice_says_whether_the_formats_cannot_run_or_do_not_fit(client, seeded):
+    # Serving's formats are NVIDIA-only: a Mac with room to spare is told so.
+    mac = advice_for("apple_silicon", 512, preset="Llama-3 8B", use="A")
+    assert mac.choice is None and any(e.fits for e in mac.estimates)
+    assert "AWQ, GPTQ" in mac.no_choice_reason and "NVIDIA" in mac.no_choice_reason
+    assert "메모리" in mac.no_choice_reason  # "not memory, but the hardware"
+    # Fine-tuning 70B on 48 GB: its formats run there, they do not fit.
+    training = advice_for("nvidia_gpu", 24, devices=2, use="C")
+    assert training.choice is None and "더 많은 메모리" in training.no_choice_reason
+    assert "NVIDIA" not in training.no_choice_reason
+
+
+def test_an_error_is_the_description_its_field_points_to(client, seeded):
+    html = client.get("/guide/advisor/", {"memory_gb": "abc", "context": "10"}).content.decode()
+    described = re.search(r'id="id_memory_gb"[^>]*aria-describedby="([^"]+)"', html)
+    if described is None:  # attribute order
+        described = re.search(r'aria-describedby="([^"]+)"[^>]*id="id_memory_gb"', html)
+    for target in described.group(1).split():
+        assert f'id="{target}"' in html

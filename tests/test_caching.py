@@ -219,3 +219,19 @@ def test_counting_facets_out_of_time_keeps_the_old_counts_or_shows_none(
     cache.add(caching.FACETS_REFRESHING_KEY, True)
     monkeypatch.undo()
     assert caching.list_facets() == caching.NO_FACETS
+
+
+def test_a_renamed_tag_shows_its_new_name_in_the_filters_on_the_next_request(
+    client, db, django_capture_on_commit_callbacks
+):
+    tag = make_tag(name="Llama-3")
+    make_post().tags.add(tag)
+    assert "#Llama-3 <span" in client.get("/community/").content.decode()
+    tag.name = "라마-3"
+    with django_capture_on_commit_callbacks(execute=True) as after_commit:
+        tag.save()
+        # Counted before the commit, the old name would be kept fresh.
+        assert "#Llama-3 <span" in client.get("/community/?kind=info").content.decode()
+    assert after_commit
+    html = client.get("/community/").content.decode()
+    assert "#라마-3 <span" in html and "#Llama-3" not in html

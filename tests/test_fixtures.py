@@ -1,5 +1,6 @@
 """The seed fixtures carry the source documents' content (../shared/seeds)."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,10 @@ def test_every_fixture_loads_twice_into_an_empty_database_without_duplicates(db)
     # Each loaded row has one first revision; loading again adds none.
     assert row_counts(history=True) == first_history
     assert first_history["community.HistoricalPost"] == first["community.Post"]
+    # with the links of each post, so that reverting to it restores them
+    for name in ("tags", "formats", "hardware_tiers", "scenarios"):
+        links = getattr(Post, name).through.objects.count()
+        assert first_history[f"community.HistoricalPost_{name}"] == links > 0
     assert first_history["community.HistoricalAnswer"] == first["community.Answer"]
     assert first["community.Post"] >= 8
     assert not Post.objects.filter(body_html="").exists()
@@ -108,17 +113,17 @@ def test_the_comparison_table_matches_the_corrected_answer(seeded):
 
 # code: (primary format, software in summary, OS, run method)
 SCENARIOS = {
-    "A": ("AWQ", ["vLLM"], "Linux (Ubuntu 22.04 LTS)", "Docker Container"),
+    "A": ("AWQ", ["vLLM"], "<strong>Linux (Ubuntu 22.04 LTS)</strong>", "Docker Container"),
     "B": (
         "GGUF",
         ["Ollama", "LM Studio"],
-        "Mac (macOS) 또는 Windows 11",
+        "<strong>Mac (macOS)</strong> 또는 <strong>Windows 11</strong>",
         "Native App (설치형 프로그램)",
     ),
     "C": (
         "Safetensors",
         ["PyTorch", "Unsloth"],
-        "Linux (Ubuntu) 또는 Windows (WSL2)",
+        "<strong>Linux (Ubuntu)</strong> 또는 <strong>Windows (WSL2)</strong>",
         "Python Virtual Environment (Conda/Venv)",
     ),
 }
@@ -130,18 +135,36 @@ def test_every_scenario_matches_the_source(seeded):
     for code, (fmt, software, os_name, run_method) in SCENARIOS.items():
         scenario = scenarios[code]
         assert [f.name for f in scenario.summary_formats] == [fmt]
-        assert [s.name for s in scenario.summary_software] == software
-        assert scenario.os == os_name
+        assert [link.software.name for link in scenario.summary_software] == software
+        assert scenario.os_html == os_name
         assert scenario.run_method == run_method
     assert [link.format.name for link in scenarios["A"].scenario_formats.all()] == ["AWQ", "GPTQ"]
     assert scenarios["A"].search_keyword == "Llama-3-8B-Instruct-AWQ"
     assert "TensorRT-LLM" in [link.software.name for link in scenarios["A"].scenario_software.all()]
     assert "On-the-fly quantization" in scenarios["C"].caveat
-    assert [s.summary_run_method for s in scenarios.values()] == [
-        "Docker (필수)",
-        "Native App",
-        "Conda (가상환경)",
+    assert [s.summary_run_method_html for s in scenarios.values()] == [
+        "<strong>Docker</strong> (필수)",
+        "<strong>Native App</strong>",
+        "<strong>Conda</strong> (가상환경)",
     ]
+    assert [s.summary_os_html for s in scenarios.values()] == [
+        "<strong>Linux</strong>",
+        "<strong>Mac / Win</strong>",
+        "<strong>Linux</strong> / WSL2",
+    ]
+    assert "<code>.exe</code>나 <code>.dmg</code>로" in scenarios["B"].run_method_why_html
+    assert "무조건 <strong>WSL2</strong>를" in scenarios["C"].os_note_html
+
+
+def test_the_scenarios_read_as_the_guide_writes_them(client, seeded):
+    html = client.get("/guide/").content.decode()
+    assert "<code>Llama-3-8B-Instruct-GGUF</code> (파일: <code>Q4_K_M.gguf</code> 추천)" in html
+    assert "<code>Llama-3-8B-Instruct</code> (뒤에 아무것도 안 붙은 것)" in html
+    # the software the guide sets in bold, and that it does not
+    assert "<strong>개발자라면</strong>: <strong>Ollama</strong>" in html
+    assert "<em>대안</em>: TensorRT-LLM" in html
+    assert "<em>프레임워크</em>: <strong>Unsloth</strong>" in html
+    assert "<em>프레임워크</em>: Axolotl" in html
 
 
 def test_the_sweet_spots_match_the_corrected_answer(seeded):
@@ -181,3 +204,31 @@ def test_the_format_chart_and_scenario_guide_are_info_posts(seeded):
 def test_no_machine_path_from_the_request_is_seeded(needle):
     for path in FIXTURE_DIR.glob("*.json"):
         assert needle not in path.read_text(encoding="utf-8")
+
+
+def test_the_tables_keep_the_sources_wording(client, seeded):
+    html = client.get("/guide/").content.decode()
+    # the mapping chart names Hugging Face Transformers as each row of the source does
+    chart = re.search(r"ref-table--chart.*?</table>", html, re.S).group()
+    rows = {
+        name: re.search(rf"<strong>{re.escape(name)}</strong>.*?</tr>", chart, re.S).group()
+        for name in ("AWQ", "Safetensors", "PyTorch Bin")
+    }
+    assert "<li>HuggingFace</li>" in rows["AWQ"] and "<li>HuggingFace</li>" in rows["Safetensors"]
+    assert "<li>Transformers</li>" in rows["PyTorch Bin"]
+    # and its emphasis
+    gguf = re.search(r"<strong>GGUF</strong>.*?</tr>", chart, re.S).group()
+    assert "<td><strong>Apple Silicon</strong><br>\n저사양 GPU<br>\nCPU Only</td>" in gguf
+    assert "빠른 <strong>사실상의 표준 원본 포맷</strong>." in rows["Safetensors"]
+    # the comparison table's headings
+    comparison = re.search(r"ref-table--comparison.*?</thead>", html, re.S).group()
+    assert [h for h in re.findall(r">([^<>]+)</a></th>", comparison)] == [
+        "EXL2 (ExLlamaV2)",
+        "GGUF (llama.cpp)",
+        "AWQ",
+    ]
+    # the summary matrix's software cells
+    assert "<td><strong>vLLM</strong></td>" in html
+    assert "<td><strong>Ollama</strong> / LM Studio</td>" in html
+    assert "<td><strong>PyTorch</strong> (Unsloth)</td>" in html
+    assert "AI 모델 서빙 &amp; 학습 시나리오별 가이드 (The Definitive Guide)" in html

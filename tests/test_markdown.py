@@ -55,3 +55,20 @@ def test_links_are_kept_and_marked_nofollow():
 
 def test_empty_text_renders_empty():
     assert render_markdown("") == ""
+
+
+def test_short_fields_render_inline_and_sanitized():
+    from community.markdown import render_inline_markdown
+
+    assert (
+        render_inline_markdown("**NVIDIA GPU**\n(3090)")
+        == "<strong>NVIDIA GPU</strong><br>\n(3090)"
+    )
+    assert render_inline_markdown("") == ""
+    hostile = render_inline_markdown("`.exe` <script>alert(1)</script> [x](javascript:alert(1))")
+    assert hostile.startswith("<code>.exe</code>")
+    assert "<script" not in hostile and "javascript:" not in hostile
+    # Inside a table cell: no lists, headings or paragraphs, only their text.
+    blocks = render_inline_markdown("# 제목\n\n- 하나\n- 둘")
+    assert "<h1" not in blocks and "<ul" not in blocks and "<p" not in blocks
+    assert "제목" in blocks and "하나" in blocks

@@ -100,6 +100,25 @@ def test_marking_incorrect_keeps_the_answer_and_accepts_the_correction(db):
     assert detail.has_correction
 
 
+def test_a_draft_correction_is_dated_when_it_is_published(db):
+    post = make_post()
+    wrong = make_answer(post, published_at=timezone.now() - timedelta(days=3))
+    drafted = make_correction(post, published_at=timezone.now() - timedelta(days=20))
+    before = timezone.now()
+    services.mark_answer_incorrect(answer=wrong, note="틀림", correction=drafted)
+    drafted.refresh_from_db()
+    assert drafted.published_at >= before
+
+    # An answer readers could already see keeps its date.
+    other_post = make_post()
+    wrong = make_answer(other_post)
+    shown_since = timezone.now() - timedelta(days=1)
+    published = make_correction(other_post, status="published", published_at=shown_since)
+    services.mark_answer_incorrect(answer=wrong, note="틀림", correction=published)
+    published.refresh_from_db()
+    assert published.published_at == shown_since
+
+
 def test_marking_incorrect_needs_a_note(db):
     wrong = make_answer(make_post())
     with pytest.raises(ValidationError):

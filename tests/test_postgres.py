@@ -6,9 +6,11 @@ import pytest
 from django.db import OperationalError, connection, connections, transaction
 from django.utils import timezone
 
-from community.models import ContentVersion
+from community.admin import EditConflictForm
+from community.models import ContentVersion, Post
 from community.postgres import local_settings
-from tests.factories import make_post
+from tests.admin_pages import opened_form
+from tests.factories import make_answer, make_post
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL's own settings and locking"
@@ -75,3 +77,75 @@ def test_a_save_meanwhile_keeps_the_next_publication_date(db):
     other.join()
     saving.join()
     assert ContentVersion.objects.get().next_publication_at == due
+
+
+class PostTitleForm(EditConflictForm):
+    class Meta:
+        model = Post
+        fields = ["title"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_of_two_pages_submitted_at_once_from_one_version_the_second_is_refused(db):
+    post = make_post(title="처음 제목")
+    opened = PostTitleForm(instance=post).saved_version
+    checked, holding = threading.Event(), threading.Event()
+
+    def submit_and_hold():
+        try:
+            with transaction.atomic():
+                form = PostTitleForm(
+                    {"title": "먼저 고친 제목", "opened_at_version": opened},
+                    instance=Post.objects.get(pk=post.pk),
+                )
+                assert form.is_valid(), form.errors
+                form.save()
+                checked.set()
+                holding.wait(timeout=5)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=submit_and_hold)
+    first.start()
+    assert checked.wait(timeout=5)
+    outcome = {}
+
+    def submit_second():
+        try:
+            with transaction.atomic():
+                form = PostTitleForm(
+                    {"title": "나중에 고친 제목", "opened_at_version": opened},
+                    instance=Post.objects.get(pk=post.pk),
+                )
+                outcome["valid"] = form.is_valid()
+                outcome["codes"] = [e.code for e in form.non_field_errors().as_data()]
+                if outcome["valid"]:
+                    form.save()
+        finally:
+            connections.close_all()
+
+    second = threading.Thread(target=submit_second)
+    second.start()
+    # Without the row lock the second form would check the version before the first commits.
+    wait_for_a_lock_wait()
+    holding.set()
+    first.join()
+    second.join()
+    assert outcome == {"valid": False, "codes": ["edit_conflict"]}
+    post.refresh_from_db()
+    assert post.title == "먼저 고친 제목"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_revert_from_history_saves_in_a_transaction_of_its_own(client, editor):
+    # Outside a test's transaction: the form locks the row, which needs the view's.
+    answer = make_answer(make_post(), body="처음 답변")
+    revision = answer.history.earliest()
+    answer.body = "고친 답변"
+    answer.save()
+    client.force_login(editor)
+    url = f"/admin/community/answer/{answer.pk}/history/{revision.history_id}/"
+    response = client.post(url, opened_form(client, url))
+    assert response.status_code == 302
+    answer.refresh_from_db()
+    assert answer.body == "처음 답변"

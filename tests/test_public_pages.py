@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from community.models import FormatProfile, HardwareTier, Post, Scenario
+from community.pagination import Cursor
 from community.templatetags.community_tags import local_date
 from tests.factories import make_format, make_post, make_rich_post, make_tag
 
@@ -125,6 +126,27 @@ def test_newer_link_returns_to_the_previous_page(client, db, settings):
     assert back.newer is None
 
 
+def test_a_page_of_newer_posts_is_always_full(client, db, settings, django_assert_num_queries):
+    settings.COMMUNITY_PAGE_SIZE = 3
+    posts = [make_post() for _ in range(7)]  # newest first: posts[0]
+    # Only two posts are newer than the third: the newest page, not two posts.
+    with django_assert_num_queries(LIST_QUERIES + 1):  # + finding where the page starts
+        page = client.get(f"/community/?after={Cursor.of(posts[2])}").context["page"]
+    assert [p.pk for p in page.items] == [p.pk for p in posts[:3]]
+    assert page.newer is None and page.older == Cursor.of(posts[2])
+    # A post unpublished meanwhile does not shorten the way back either.
+    second = client.get(f"/community/?before={Cursor.of(posts[2])}").context["page"]
+    posts[1].status = Post.Status.DRAFT
+    posts[1].save()
+    back = client.get(f"/community/?after={second.newer}").context["page"]
+    assert [p.pk for p in back.items] == [posts[0].pk, posts[2].pk, posts[3].pk]
+    assert back.newer is None
+    # Deeper down, the page just above the cursor.
+    page = client.get(f"/community/?after={Cursor.of(posts[6])}").context["page"]
+    assert [p.pk for p in page.items] == [p.pk for p in posts[3:6]]
+    assert page.newer == Cursor.of(posts[3])
+
+
 @pytest.mark.parametrize(
     "query", ["before=abc", "before=1_2_3", "after=-5_1", "before=" + "9" * 60]
 )
@@ -166,9 +188,9 @@ def test_the_partial_for_each_post_holds_only_that_post(client, seeded):
         html = [post.body_html, *(a.body_html for a in post.public_answers)]
         html += [t.rationale_html for t in post.hardware_tiers.all()]
         for fmt in post.formats.all():
-            html += [fmt.tip_html, fmt.features]
+            html += [fmt.tip_html, fmt.features_html]
         for scenario in post.scenarios.all():
-            html += [scenario.caveat_html, scenario.run_method_why, scenario.os_note]
+            html += [scenario.caveat_html, scenario.run_method_why_html, scenario.os_note_html]
         own_text[post.pk] = {post.title, *(s for h in html for s in _sentences(h))}
 
     for post in posts:
@@ -202,10 +224,10 @@ def test_the_guide_shows_every_chart_row_and_scenario(client, seeded):
         for value in (
             scenario.situation,
             scenario.core_goal,
-            scenario.os,
+            scenario.os_html,
             scenario.run_method,
             scenario.summary_label,
-            scenario.summary_run_method,
+            scenario.summary_run_method_html,
         ):
             assert value in html, value
     for section in ("format-chart", "format-comparison", "hardware", "scenarios", "summary-matrix"):
@@ -292,3 +314,14 @@ def _sentences(html):
     """Distinctive sentences of some HTML (long enough not to be shared words)."""
     text = _text_of(html)
     return {s.strip() for s in re.split(r"(?<=[.?!])\s+", text) if len(s.strip()) >= 25}
+
+
+def test_a_post_without_a_security_token_is_a_403_in_the_sites_style(db):
+    from django.test import Client
+
+    browser_like = Client(enforce_csrf_checks=True)
+    for url in ("/community/", "/admin/login/"):
+        response = browser_like.post(url, {"q": "x"})
+        html = response.content.decode()
+        assert response.status_code == 403
+        assert '<html lang="ko"' in html and "보안 토큰(CSRF)이 없거나 맞지 않아" in html

@@ -32,6 +32,12 @@ def test_korean_substrings_find_the_expected_seed_posts(client, seeded):
     assert set(found_slugs(client, q="4090")) >= {"llama-3-70b-quantization", "70b-on-24gb-vram"}
 
 
+@pytest.mark.parametrize("name", ["Ollama", "LM Studio"])
+def test_software_named_in_a_posts_tables_finds_the_post(client, seeded, name):
+    slugs = found_slugs(client, q=name)
+    assert {"llm-model-formats", "serving-and-training-scenarios"} <= set(slugs)
+
+
 @pytest.mark.parametrize("spelling", ["gguf", "GGUF", "GgUf"])
 def test_search_ignores_case(client, seeded, spelling):
     slugs = found_slugs(client, q=spelling)
@@ -112,6 +118,14 @@ def test_kind_filter_counts_and_bad_kinds(client, seeded):
     assert re.search(rf'정보 <span class="count">{info_count}</span>', html)
     response = client.get("/community/", {"kind": "spam"})
     assert response.status_code == 400 and "알 수 없는 글 종류" in response.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/community/tags/gguf/", "/community/?q=GGUF"])
+def test_a_tags_or_a_searchs_kind_chips_promise_no_site_wide_counts(client, seeded, url):
+    # The counts are of every published post; the chips here lead to fewer.
+    html = client.get(url).content.decode()
+    chips = re.search(r'<ul class="chips">.*?</ul>', html, re.S).group()
+    assert "정보" in chips and 'class="count"' not in chips
 
 
 def test_every_tag_has_a_page(client, seeded):

@@ -170,6 +170,7 @@ def test_admin_login_locks_out_after_repeated_failures(client, db, settings):
     locked = client.post("/admin/login/", {"username": "boss", "password": "the-right-password-9"})
     assert locked.status_code == 429
     assert "잠겼습니다" in locked.content.decode()
+    assert "1시간 뒤에 다시 시도" in locked.content.decode()  # not "1:00:00"
     assert AccessAttempt.objects.filter(username="boss").exists()
 
     from django.core.management import call_command

@@ -25,6 +25,7 @@ class Quantization(models.Model):
     bits_per_weight = models.DecimalField("가중치당 비트 (bpw)", max_digits=5, decimal_places=2)
     note = models.CharField("설명", max_length=200, blank=True)
     order = models.PositiveSmallIntegerField("순서", default=0)
+    updated_at = models.DateTimeField("수정일", auto_now=True)
     history = HistoricalRecords()
 
     objects = QuantizationManager()
@@ -59,6 +60,7 @@ class ModelPreset(models.Model):
     kv_heads = models.PositiveSmallIntegerField("KV 헤드 수", help_text="GQA의 key/value 헤드")
     head_dim = models.PositiveSmallIntegerField("헤드 차원")
     order = models.PositiveSmallIntegerField("순서", default=0)
+    updated_at = models.DateTimeField("수정일", auto_now=True)
     history = HistoricalRecords()
 
     objects = NamedManager()
@@ -68,11 +70,14 @@ class ModelPreset(models.Model):
         verbose_name = verbose_name_plural = "모델 프리셋"
         constraints = [
             models.CheckConstraint(
-                condition=Q(parameters_billion__gt=0), name="preset_parameters_positive"
+                condition=Q(parameters_billion__gt=0),
+                name="preset_parameters_positive",
+                violation_error_message="파라미터 수는 0보다 커야 합니다.",
             ),
             models.CheckConstraint(
                 condition=Q(layers__gt=0) & Q(kv_heads__gt=0) & Q(head_dim__gt=0),
                 name="preset_shape_positive",
+                violation_error_message="레이어 수, KV 헤드 수, 헤드 차원은 0보다 커야 합니다.",
             ),
         ]
 

@@ -213,6 +213,7 @@ class Post(RenderedMarkdownModel):
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_post_has_date",
+                violation_error_message="게시된 글에는 게시일이 있어야 합니다.",
             ),
             # /community/tags/ holds the tag pages.
             models.CheckConstraint(

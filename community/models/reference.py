@@ -15,6 +15,7 @@ from .rendered import RenderedMarkdownModel
 
 # The source comparison table rates on a scale whose top mark is six stars.
 MAX_RATING = 6
+RATING_RANGE_MESSAGE = f"별점은 비워 두거나 1부터 {MAX_RATING}까지의 수로 적어 주세요."
 
 
 def guide_url():
@@ -38,6 +39,7 @@ class NamedManager(models.Manager):
 class Software(models.Model):
     name = models.CharField("이름", max_length=80, unique=True)
     description = models.CharField("설명", max_length=200, blank=True)
+    updated_at = models.DateTimeField("수정일", auto_now=True)
     history = HistoricalRecords()
 
     objects = NamedManager()
@@ -80,14 +82,22 @@ class FormatProfile(RenderedMarkdownModel):
     slug = models.SlugField("앵커", max_length=40, unique=True)
     extension = models.CharField("확장자/태그", max_length=40, help_text="예: *.gguf, *-awq")
     role = models.CharField("역할", max_length=80, help_text="예: 로컬/개인용 표준")
-    features = models.TextField("주 용도 및 특징")
-    hardware = models.TextField("하드웨어", help_text="한 줄에 하나씩")
+    features = models.TextField("주 용도 및 특징", help_text="Markdown: **굵게**, `코드`")
+    features_html = models.TextField(blank=True, editable=False)
+    hardware = models.TextField("하드웨어", help_text="한 줄에 하나씩. Markdown: **굵게**")
+    hardware_html = models.TextField(blank=True, editable=False)
     tip = models.TextField("비고 (엔지니어 팁)", blank=True, help_text="Markdown")
     tip_html = models.TextField(blank=True, editable=False)
 
     # The corrected answer's comparison table (EXL2 / GGUF / AWQ). A format
     # with no comparison_order is not in that table.
     comparison_order = models.PositiveSmallIntegerField("비교표 순서", null=True, blank=True)
+    comparison_heading = models.CharField(
+        "비교표 머리글",
+        max_length=80,
+        blank=True,
+        help_text="비워 두면 포맷 이름. 예: EXL2 (ExLlamaV2)",
+    )
     comparison_target = models.CharField("주요 타겟", max_length=80, blank=True)
     speed_rating = models.PositiveSmallIntegerField("추론 속도 (별 개수)", null=True, blank=True)
     speed_note = models.CharField("추론 속도 설명", max_length=80, blank=True)
@@ -105,11 +115,13 @@ class FormatProfile(RenderedMarkdownModel):
     software = models.ManyToManyField(
         Software, through="FormatSoftware", related_name="formats", verbose_name="추천 실행 SW"
     )
+    updated_at = models.DateTimeField("수정일", auto_now=True)
     history = HistoricalRecords()
 
     objects = FormatProfileManager()
 
     rendered_fields = (("tip", "tip_html"),)
+    inline_rendered_fields = (("features", "features_html"), ("hardware", "hardware_html"))
 
     class Meta:
         ordering = ["order", "name"]
@@ -118,10 +130,12 @@ class FormatProfile(RenderedMarkdownModel):
             models.CheckConstraint(
                 condition=Q(speed_rating__isnull=True) | Q(speed_rating__range=(1, MAX_RATING)),
                 name="format_speed_rating_range",
+                violation_error_message="속도 " + RATING_RANGE_MESSAGE,
             ),
             models.CheckConstraint(
                 condition=Q(vram_rating__isnull=True) | Q(vram_rating__range=(1, MAX_RATING)),
                 name="format_vram_rating_range",
+                violation_error_message="VRAM " + RATING_RANGE_MESSAGE,
             ),
         ]
 
@@ -135,8 +149,8 @@ class FormatProfile(RenderedMarkdownModel):
         return (self.name,)
 
     @property
-    def hardware_lines(self):
-        return [line.strip() for line in self.hardware.splitlines() if line.strip()]
+    def comparison_title(self):
+        return self.comparison_heading or self.name
 
 
 class FormatSoftwareManager(models.Manager):
@@ -151,6 +165,12 @@ class FormatSoftware(models.Model):
         FormatProfile, on_delete=models.CASCADE, related_name="format_software"
     )
     software = models.ForeignKey(Software, on_delete=models.PROTECT, related_name="+")
+    label = models.CharField(
+        "차트 표기",
+        max_length=80,
+        blank=True,
+        help_text="차트에 소프트웨어 이름과 다르게 적을 때. 예: HuggingFace",
+    )
     is_primary = models.BooleanField("주 추천", default=False)
     order = models.PositiveSmallIntegerField("순서", default=0)
     history = HistoricalRecords()
@@ -166,6 +186,11 @@ class FormatSoftware(models.Model):
 
     def __str__(self):
         return f"{self.format} → {self.software}"
+
+    @property
+    def chart_name(self):
+        """The program as the chart names it."""
+        return self.label or self.software.name
 
     def natural_key(self):
         return (*self.format.natural_key(), *self.software.natural_key())
@@ -200,6 +225,7 @@ class HardwareTier(RenderedMarkdownModel):
     rationale_html = models.TextField(blank=True, editable=False)
     fits_70b = models.BooleanField("70B 모델 적재 가능", default=True)
     order = models.PositiveSmallIntegerField("표시 순서", default=0)
+    updated_at = models.DateTimeField("수정일", auto_now=True)
     history = HistoricalRecords()
 
     objects = NamedManager()
@@ -251,16 +277,23 @@ class Scenario(RenderedMarkdownModel):
     search_note = models.CharField(
         "검색 키워드 보충", max_length=120, blank=True, help_text="Markdown"
     )
-    os = models.CharField("추천 OS", max_length=80)
-    os_note = models.CharField("OS 설명", max_length=200, blank=True)
-    summary_os = models.CharField("요약 매트릭스 OS", max_length=40)
+    os = models.CharField("추천 OS", max_length=80, help_text="Markdown: **굵게**")
+    os_note = models.CharField("OS 설명", max_length=200, blank=True, help_text="Markdown")
+    summary_os = models.CharField("요약 매트릭스 OS", max_length=40, help_text="Markdown")
     run_method = models.CharField("실행 방식", max_length=80)
-    run_method_why = models.TextField("실행 방식의 이유")
-    summary_run_method = models.CharField("요약 매트릭스 실행 방식", max_length=40)
+    run_method_why = models.TextField("실행 방식의 이유", help_text="Markdown: `코드`")
+    summary_run_method = models.CharField(
+        "요약 매트릭스 실행 방식", max_length=40, help_text="Markdown"
+    )
     hardware = models.CharField("권장 하드웨어", max_length=200, blank=True)
     caveat = models.TextField("주의", blank=True, help_text="Markdown")
     caveat_html = models.TextField(blank=True, editable=False)
     search_note_html = models.TextField(blank=True, editable=False)
+    os_html = models.TextField(blank=True, editable=False)
+    os_note_html = models.TextField(blank=True, editable=False)
+    summary_os_html = models.TextField(blank=True, editable=False)
+    run_method_why_html = models.TextField(blank=True, editable=False)
+    summary_run_method_html = models.TextField(blank=True, editable=False)
     prefers_hardware_sweet_spot = models.BooleanField(
         "하드웨어별 Sweet Spot을 따름",
         default=False,
@@ -273,11 +306,20 @@ class Scenario(RenderedMarkdownModel):
     software = models.ManyToManyField(
         Software, through="ScenarioSoftware", related_name="scenarios", verbose_name="실행 SW"
     )
+    updated_at = models.DateTimeField("수정일", auto_now=True)
     history = HistoricalRecords()
 
     objects = ScenarioManager()
 
-    rendered_fields = (("caveat", "caveat_html"), ("search_note", "search_note_html"))
+    rendered_fields = (("caveat", "caveat_html"),)
+    inline_rendered_fields = (
+        ("search_note", "search_note_html"),
+        ("os", "os_html"),
+        ("os_note", "os_note_html"),
+        ("summary_os", "summary_os_html"),
+        ("run_method_why", "run_method_why_html"),
+        ("summary_run_method", "summary_run_method_html"),
+    )
 
     class Meta:
         ordering = ["order", "code"]
@@ -292,14 +334,16 @@ class Scenario(RenderedMarkdownModel):
     def natural_key(self):
         return (self.code,)
 
-    # The summary matrix is read off these rows; nothing of it is stored twice.
+    # The matrix's format and software columns are read off the links; its OS
+    # and run method are fields of their own (summary_os, summary_run_method).
     @property
     def summary_formats(self):
         return [link.format for link in self.scenario_formats.all() if link.is_primary]
 
     @property
     def summary_software(self):
-        return [link.software for link in self.scenario_software.all() if link.in_summary]
+        """The links of the software the matrix names (the `summary_software` tag writes them)."""
+        return [link for link in self.scenario_software.all() if link.in_summary]
 
 
 class ScenarioLinkManager(models.Manager):
@@ -387,3 +431,8 @@ class ScenarioSoftware(models.Model):
     def role_label(self):
         """The role to name before the software ("대안", ...); the main pick needs none."""
         return "" if self.role == self.Role.PRIMARY else self.get_role_display()
+
+    @property
+    def is_emphasised(self):
+        """Set in bold, as the guide does: the main picks and those in the summary matrix."""
+        return self.role == self.Role.PRIMARY or self.in_summary

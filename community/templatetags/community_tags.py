@@ -1,7 +1,10 @@
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.timesince import timeuntil
+
+from community.models import ScenarioSoftware
 
 register = template.Library()
 
@@ -14,6 +17,34 @@ def stars(rating):
     return format_html(
         '<span class="stars" role="img" aria-label="별 {}개">{}</span>', rating, "★" * rating
     )
+
+
+@register.filter
+def duration(delta):
+    """A timedelta in words of the site's language ("1시간"), not "1:00:00"."""
+    now = timezone.now()
+    return timeuntil(now + delta, now)
+
+
+@register.simple_tag
+def summary_software(scenario):
+    """
+    The summary matrix's software cell, written as the guide writes it: the
+    first program in bold, others after a slash, and a framework, which runs on
+    the program before it, in parentheses ("**PyTorch** (Unsloth)").
+    """
+    cell = []
+    for link in scenario.summary_software:
+        name = (
+            format_html("<strong>{}</strong>", link.software.name)
+            if not cell
+            else link.software.name
+        )
+        if link.role == ScenarioSoftware.Role.FRAMEWORK and cell:
+            cell.append(format_html(" ({})", name))
+        else:
+            cell.append(format_html("{}{}", " / " if cell else "", name))
+    return format_html_join("", "{}", ((part,) for part in cell))
 
 
 @register.simple_tag

@@ -58,4 +58,24 @@ class Command(loaddata.Command):
         )
         new = [i for i in instances if i.pk not in known]
         if new:
-            history.bulk_history_create(new, default_change_reason="loaddata")
+            revisions = history.bulk_history_create(new, default_change_reason="loaddata")
+            self.record_revision_links(model, history.model, revisions)
+
+    def record_revision_links(self, model, revision_model, revisions):
+        """Store the many-to-many links a model's history tracks with its first revisions,
+        as django-simple-history does on save, so that reverting to them restores them."""
+        revision_of = {getattr(r, model._meta.pk.attname): r for r in revisions}
+        for field in revision_model._history_m2m_fields:
+            through = field.remote_field.through
+            link_history = getattr(revision_model, field.name).model
+            columns = [f.attname for f in through._meta.concrete_fields]
+            rows = through.objects.using(self.using).filter(
+                **{f"{field.m2m_field_name()}__in": list(revision_of)}
+            )
+            link_history.objects.using(self.using).bulk_create(
+                link_history(
+                    history=revision_of[getattr(row, f"{field.m2m_field_name()}_id")],
+                    **{column: getattr(row, column) for column in columns},
+                )
+                for row in rows
+            )
