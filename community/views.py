@@ -3,7 +3,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -61,8 +61,6 @@ def _community_list(request, tag=None):
     kind = params.get("kind") or None
     if kind is not None and kind not in KIND_CHOICES:
         return bad_request(request, "알 수 없는 글 종류입니다.")
-    if tag is None and params.get("tag"):
-        tag = get_object_or_404(Tag, slug=params["tag"])
     query = search.clean_query(params.get("q", ""))
 
     posts = Post.objects.published()
@@ -113,12 +111,23 @@ def _with(params, **changes):
         query.pop(name, None)
     for name, value in changes.items():
         query[name] = str(value)
-    return "?" + query.urlencode()
+    return _query(query)
+
+
+def _query(params):
+    return "?" + params.urlencode() if params else ""
 
 
 @require_safe
 @cached_page
 def post_list(request):
+    if slug := request.GET.get("tag"):
+        # A tag's list has one address, its own page: the chips and the search
+        # form there keep to the tag, as they could not on /community/?tag=.
+        tag = get_object_or_404(Tag, slug=slug)
+        rest = request.GET.copy()
+        del rest["tag"]
+        return redirect(tag.get_absolute_url() + _query(rest), permanent=True)
     return _community_list(request)
 
 

@@ -77,7 +77,7 @@ def test_search_combines_with_kind_tag_and_pagination(client, db, settings):
     make_post(title="서빙 정보", kind="info").tags.add(tag)
     make_post(title="서빙 질문 태그 없음", kind="question")
 
-    seen, url, params = [], "/community/", {"q": "서빙", "kind": "question", "tag": "serving"}
+    seen, url, params = [], "/community/tags/serving/", {"q": "서빙", "kind": "question"}
     for _ in range(10):
         response = client.get(url, params)
         html = response.content.decode()
@@ -88,8 +88,8 @@ def test_search_combines_with_kind_tag_and_pagination(client, db, settings):
         more = re.search(r'href="(\?[^"]*cursor=[^"]*)"[^>]*>검색 결과 더 보기', html)
         if not more:
             break
-        url, params = "/community/" + more.group(1).replace("&amp;", "&"), None
-        assert "kind=question" in url and "tag=serving" in url and "q=" in url
+        url, params = "/community/tags/serving/" + more.group(1).replace("&amp;", "&"), None
+        assert "kind=question" in url and "q=" in url
     assert seen == wanted  # the factory dates each new post a minute earlier
 
 
@@ -134,6 +134,12 @@ def test_every_tag_has_a_page(client, seeded):
     assert "data-post-id" in html
     assert client.get("/community/tags/no-such-tag/").status_code == 404
     assert client.get("/community/", {"tag": "no-such-tag"}).status_code == 404
+    # /community/?tag= is the tag's page under another address: its chips and
+    # search form would drop the tag there, so it sends readers to the page.
+    moved = client.get("/community/", {"tag": "gguf", "kind": "question", "q": "양자화"})
+    assert moved.status_code == 301
+    assert moved["Location"] == "/community/tags/gguf/?kind=question&q=%EC%96%91%EC%9E%90%ED%99%94"
+    assert client.get("/community/?tag=gguf")["Location"] == "/community/tags/gguf/"
     post = Post.objects.get(slug="which-gguf-file")
     assert 'href="/community/tags/gguf/"' in client.get(post.get_absolute_url()).content.decode()
 
