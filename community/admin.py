@@ -194,6 +194,9 @@ class AnswerInline(admin.StackedInline):
     readonly_fields = ["is_accepted", "corrects"]
     show_change_link = True
 
+    class Media:
+        js = ["js/admin-markdown-rows.js"]
+
 
 @admin.register(Post)
 class PostAdmin(EditorialAdmin):

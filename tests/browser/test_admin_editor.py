@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from community.models import Answer
+from community.models import Answer, Post
 
 pytestmark = [
     pytest.mark.browser,
@@ -48,4 +48,35 @@ def test_admin_pages_show_no_csp_violations(editor_page, site, console_errors):
     ):
         page.goto(f"{site}{path}")
         expect(page.locator("#content")).to_be_visible()
+    assert console_errors == []
+
+
+def test_an_answer_added_with_add_another_has_a_live_preview(editor_page, site, console_errors):
+    page = editor_page
+    refused = []
+    page.on(
+        "response",
+        lambda response: (
+            refused.append(response)
+            if "/markdownx/" in response.url and response.status != 200
+            else None
+        ),
+    )
+    post = Post.objects.get(slug="which-gguf-file")
+    page.goto(f"{site}/admin/community/post/{post.pk}/change/")
+    rows = page.locator("#answers-group .inline-related:not(.empty-form)")
+    before = rows.count()
+    page.locator("#answers-group .add-row a").click()
+    expect(rows).to_have_count(before + 1)
+
+    new_row = rows.nth(before)
+    new_row.locator("textarea.markdownx-editor").fill("## 새 답변\n\n| 포맷 |\n| --- |\n| GGUF |")
+    expect(new_row.locator(".markdownx-preview h2")).to_have_text("새 답변")
+    expect(new_row.locator(".markdownx-preview td")).to_have_text("GGUF")
+    # The editors that were there before still preview, each into its own box.
+    first = rows.nth(0)
+    first.locator("textarea.markdownx-editor").fill("## 고친 답변")
+    expect(first.locator(".markdownx-preview h2")).to_have_text("고친 답변")
+    expect(new_row.locator(".markdownx-preview h2")).to_have_text("새 답변")
+    assert [(r.status, r.text()) for r in refused] == []
     assert console_errors == []
