@@ -4,7 +4,7 @@ PostgreSQL's plans for the list and search queries, as the views build them.
     DATABASE_URL=postgres://... .venv/bin/python bench/explain.py
 
 Prints EXPLAIN (ANALYZE, BUFFERS) for: the first list page, a deep list page
-(page 50,000 by cursor), and each phase of a search both ways that
+(page 50,000 by cursor), a post page's related posts, and each phase of a search both ways that
 community.search may run it (through the trigram index, and walking one window
 of the list); docs/performance.md quotes its output at 1M posts. Give a search
 term as the first argument. Beware: the trigram plan of a common term takes
@@ -46,6 +46,11 @@ def main(term="양자화"):
         "List, page 50,000 (cursor)",
         keyset_before(posts, Cursor.of(deep)).newest_first()[: SIZE + 1],
     )
+    # A post page's related posts, one query per kind of link (Post.objects.newest_related_to).
+    post = Post.objects.published().for_detail().newest_first()[100]
+    related = Post.objects.published().only("title", "slug", "kind", "published_at")
+    show("Related posts, sharing a tag", related.sharing_a_tag_with(post).newest_first()[:5])
+    show("Related posts, sharing a format", related.sharing_a_format_with(post).newest_first()[:5])
     posts = Post.objects.published().for_search()
     references = search.matching_references(term)
     for phase in search.PHASES:

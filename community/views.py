@@ -141,9 +141,8 @@ def _post_context(slug):
     post = get_object_or_404(Post.objects.published().for_detail(), slug=slug)
     related = (
         Post.objects.published()
-        .related_to(post)
-        .newest_first()
-        .only("title", "slug", "kind", "published_at")[:RELATED_COUNT]
+        .only("title", "slug", "kind", "published_at")
+        .newest_related_to(post, RELATED_COUNT)
     )
     return {"post": post, "related_posts": related}
 

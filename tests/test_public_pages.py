@@ -22,7 +22,7 @@ LIST_QUERIES = 1 + FACET_QUERIES + 3
 HOME_QUERIES = 1 + 3
 # post, tags, formats + their software (2), hardware tiers, scenarios + their
 # formats and software (3), answers
-DETAIL_QUERIES = 1 + 9 + 1  # ... and the related posts
+DETAIL_QUERIES = 1 + 9 + 2  # ... and the related posts, by tag and by format
 GUIDE_QUERIES = 1 + 6  # formats + software (2), tiers, scenarios + their links (3)
 
 

@@ -7,7 +7,7 @@ from django.db import connection
 
 from community import search
 from community.models import Answer, Post
-from tests.factories import make_answer, make_post, make_tag
+from tests.factories import make_answer, make_format, make_post, make_tag
 
 
 def found_slugs(client, **params):
@@ -142,6 +142,29 @@ def test_every_tag_has_a_page(client, seeded):
     assert client.get("/community/?tag=gguf")["Location"] == "/community/tags/gguf/"
     post = Post.objects.get(slug="which-gguf-file")
     assert 'href="/community/tags/gguf/"' in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_related_posts_are_the_newest_sharing_a_tag_or_a_format(db):
+    tag, gguf = make_tag(), make_format()
+    post = make_post(title="기준 글")
+    post.tags.add(tag)
+    post.formats.add(gguf)
+    # The factory dates each new post a minute earlier than the last.
+    both = make_post(title="둘 다")
+    both.tags.add(tag)
+    both.formats.add(gguf)
+    by_format = make_post(title="포맷만")
+    by_format.formats.add(gguf)
+    by_tag = [make_post(title=f"태그만 {i}") for i in range(3)]
+    for other in by_tag:
+        other.tags.add(tag)
+    oldest_by_format = make_post(title="오래된 포맷")
+    oldest_by_format.formats.add(gguf)
+
+    post = Post.objects.prefetch_related("tags", "formats").get(pk=post.pk)
+    related = Post.objects.published().newest_related_to(post, 4)
+    # Newest first across both kinds of link, each post once, four at most.
+    assert [p.title for p in related] == ["둘 다", "포맷만", "태그만 0", "태그만 1"]
 
 
 def test_related_posts_share_a_tag_or_a_format(client, db):
