@@ -9,10 +9,12 @@ It fills a PostgreSQL database (DATABASE_URL, default ainex_bench on the local
 server) up to --posts posts with `seed_demo`, starts gunicorn with the same
 worker count for every target, warms each target up, and drives it with wrk at
 a fixed concurrency for a fixed time, once with the page cache on and once with
-it off. The baseline is a hello-world view behind the full middleware stack
-(bench/urls.py, enabled only by bench/settings.py). It prints a table of
-requests/s, p50, p99, the ratio to hello-world and queries per request, and
-writes the same to bench/results/<time>.json. --lighthouse also runs Lighthouse
+it off. The post and partial targets are one seeded post; post_1k and
+partial_1k request the newest 1,000 posts in turn. The baseline is a
+hello-world view behind the full middleware stack (bench/urls.py, enabled only
+by bench/settings.py). It prints a table of requests/s, p50, p99, the ratio to
+hello-world and queries per request, and writes the same to
+bench/results/<time>.json. --lighthouse also runs Lighthouse
 (npm, version 12) on /community/ and /guide/ against Debian's Chromium.
 """
 
@@ -23,6 +25,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import urllib.parse
 import urllib.request
 from datetime import datetime
@@ -42,6 +45,10 @@ DEEP_PAGE = 50_000  # the page number whose cursor the deep-list target uses
 # index can narrow down (맥: the page stops at its scan budget).
 SEARCH_TERMS = ["양자화", "컨텍스트", "파인튜닝", "맥북이나", "맥"]
 SEARCH_CONNECTIONS = 4
+# The post_1k and partial_1k targets request this many posts in turn (the
+# newest), so that what costs differently per post shows: the seeded post alone
+# hid a plan that took 100 ms for nearly every other post.
+MANY_POSTS = 1_000
 # Every browser asks for compressed responses; wrk does not unless told to.
 ACCEPT_GZIP = ["-H", "Accept-Encoding: gzip"]
 
@@ -118,6 +125,7 @@ total = posts.count()
 depth = min(total - 1, ({DEEP_PAGE} - 1) * settings.COMMUNITY_PAGE_SIZE)
 deep = posts.only("published_at")[depth - 1] if depth > 0 else None
 seeded = Post.objects.get(slug="llama-3-70b-quantization")
+newest = list(posts.only("slug")[:{MANY_POSTS}])
 print(json.dumps({{
     "posts": total,
     "deep_page": depth // settings.COMMUNITY_PAGE_SIZE + 1,
@@ -128,6 +136,8 @@ print(json.dumps({{
     "deep_list": "/community/" + (f"?before={{Cursor.of(deep)}}" if deep else ""),
     "post": seeded.get_absolute_url(),
     "partial": seeded.get_modal_url(),
+    "post_1k": [p.get_absolute_url() for p in newest],
+    "partial_1k": [p.get_modal_url() for p in newest],
     "guide": "/guide/",
 }}))
 """
@@ -139,13 +149,18 @@ def queries_per_request(url):
         return int(response.headers.get("X-Query-Count", "0"))
 
 
-def wrk(url, connections, duration):
-    output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *ACCEPT_GZIP, url],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
+def wrk(base, path, connections, duration):
+    """wrk on base + path; a list of paths is requested in turn, round robin."""
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *ACCEPT_GZIP]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        if isinstance(path, list):
+            script.write(ROUND_ROBIN.replace("PATHS", ", ".join(json.dumps(p) for p in path)))
+            script.flush()
+            command += ["-s", script.name]
+            path = path[0]
+        output = subprocess.run(
+            [*command, base + path], check=True, capture_output=True, text=True
+        ).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
@@ -153,6 +168,16 @@ def wrk(url, connections, duration):
         "p99_ms": to_ms(re.search(r"99%\s+([\d.]+\w+)", output).group(1)),
         "errors": int(errors.group(1)) if errors else 0,
     }
+
+
+ROUND_ROBIN = """
+local paths = {PATHS}
+local i = 0
+request = function()
+  i = i % #paths + 1
+  return wrk.format(nil, paths[i])
+end
+"""
 
 
 def to_ms(value):
@@ -169,13 +194,13 @@ def measure(base, urls, connections, duration, warmup):
     """
 
     def run(name, path):
-        url = base + path
+        url = base + (path[0] if isinstance(path, list) else path)
         # One request first: it renders and caches the page, so that warm-up and
-        # measurement see the steady state.
+        # measurement see the steady state (the warm-up requests a list's others).
         with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310
             response.read()
-        wrk(url, connections, warmup)
-        result = wrk(url, connections, duration)
+        wrk(base, path, connections, warmup)
+        result = wrk(base, path, connections, duration)
         result["queries"] = queries_per_request(url)
         print(
             f"  {name:<13} {result['rps']:>9.1f} req/s  p50 {result['p50_ms']:6.2f} ms  "
