@@ -194,11 +194,13 @@ def measure(base, urls, connections, duration, warmup):
     """
 
     def run(name, path):
-        url = base + (path[0] if isinstance(path, list) else path)
-        # One request first: it renders and caches the page, so that warm-up and
-        # measurement see the steady state (the warm-up requests a list's others).
-        with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310
-            response.read()
+        paths = path if isinstance(path, list) else [path]
+        # Each page requested once first: it renders and caches the page, so that
+        # warm-up and measurement see the steady state.
+        for each in paths:
+            with urllib.request.urlopen(base + each, timeout=60) as response:  # noqa: S310
+                response.read()
+        url = base + paths[0]
         wrk(base, path, connections, warmup)
         result = wrk(base, path, connections, duration)
         result["queries"] = queries_per_request(url)
