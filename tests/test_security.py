@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -6,6 +8,7 @@ from hypothesis import strategies as st
 
 from community.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, render_markdown
 from community.models import Answer, Post
+from community.sitemaps import PostSitemap
 from tests.factories import make_answer, make_post
 from tests.html_safety import region, script_problems
 from tests.xss_corpus import PAYLOADS
@@ -322,7 +325,35 @@ def test_robots_and_sitemap_list_only_published_posts(client, db):
         robots.status_code == 200
         and "Sitemap: http://testserver/sitemap.xml" in robots.content.decode()
     )
-    sitemap = client.get("/sitemap.xml").content.decode()
-    assert public.get_absolute_url() in sitemap
-    assert draft.get_absolute_url() not in sitemap
-    assert "/guide/" in sitemap
+    index = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/sitemap-posts.xml" in index
+    posts = client.get("/sitemap-posts.xml").content.decode()
+    assert public.get_absolute_url() in posts
+    assert draft.get_absolute_url() not in posts
+    assert "/guide/" in client.get("/sitemap-pages.xml").content.decode()
+
+
+def test_the_sitemap_lists_every_published_post_once_on_pages_by_id(
+    client, db, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr(PostSitemap, "limit", 2)
+    posts = [make_post() for _ in range(5)]
+    posts[2].status, posts[2].published_at = Post.Status.DRAFT, None
+    posts[2].save()
+    index = client.get("/sitemap.xml").content.decode()
+    pages = re.findall(r"<loc>http://testserver(/sitemap-posts\.xml[^<]*)</loc>", index)
+    # Pages by ranges of ids: as many as the highest id needs, whatever the count.
+    last_id = max(p.pk for p in posts)
+    assert len(pages) == -(-last_id // 2)
+    listed = []
+    for page in pages:
+        with django_assert_max_num_queries(2):  # the last id, one range of posts
+            response = client.get(page.replace("&amp;", "&"))
+        assert response.status_code == 200
+        listed += re.findall(
+            r"<loc>http://testserver(/community/[^<]*)</loc>", response.content.decode()
+        )
+    assert sorted(listed) == sorted(p.get_absolute_url() for p in posts if p != posts[2])
+    assert client.get(f"/sitemap-posts.xml?p={len(pages) + 1}").status_code == 404
+    assert client.get("/sitemap-posts.xml?p=x").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
