@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 
 from django.db.models import Q
 
+from community.postgres import first_rows
+
 MAX_CURSOR_LENGTH = 40
 
 
@@ -71,26 +73,30 @@ def keyset_after(queryset, cursor):
     )
 
 
-def paginate_newest_first(queryset, *, before=None, after=None, size):
+def paginate_newest_first(queryset, *, before=None, after=None, size, sparse=False):
     """
     One page of `queryset` in (published_at, id) descending order.
 
     `before` gives the page of posts older than that cursor, `after` the page of
     posts newer than it; with neither, the newest page. A page of newer posts is
     always full: with fewer than `size` of them left, it is the newest page.
+    `sparse`: the queryset's filter (a tag) may match only old posts, so its
+    reads go through `first_rows`, which bounds the walk of the list's index.
     """
+    read = first_rows if sparse else _head
     if after is not None:
         # Find where that page starts, then read it as any other page: the
         # newest page, or the posts older than the one just above it.
-        keys = list(
+        keys = read(
             keyset_after(queryset, after)
             .order_by("published_at", "pk")
-            .values_list("published_at", "pk")[: size + 1]
+            .values_list("published_at", "pk"),
+            size + 1,
         )
         before = Cursor(*keys[size]) if len(keys) > size else None
     if before is not None:
         queryset = keyset_before(queryset, before)
-    rows = list(queryset.order_by("-published_at", "-pk")[: size + 1])
+    rows = read(queryset.order_by("-published_at", "-pk"), size + 1)
     if not rows:
         return KeysetPage(items=[], newer=None, older=None)
     items = rows[:size]
@@ -99,3 +105,7 @@ def paginate_newest_first(queryset, *, before=None, after=None, size):
         newer=Cursor.of(items[0]) if before is not None else None,
         older=Cursor.of(items[-1]) if len(rows) > size else None,
     )
+
+
+def _head(queryset, limit):
+    return list(queryset[:limit])

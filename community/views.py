@@ -94,7 +94,11 @@ def _community_list(request, tag=None):
             before = Cursor.parse(params["before"]) if "before" in params else None
             after = Cursor.parse(params["after"]) if "after" in params else None
             page = paginate_newest_first(
-                posts.for_list(), before=before, after=after, size=settings.COMMUNITY_PAGE_SIZE
+                posts.for_list(),
+                before=before,
+                after=after,
+                size=settings.COMMUNITY_PAGE_SIZE,
+                sparse=tag is not None,
             )
             context["newer_url"] = _with(params, after=page.newer) if page.newer else None
             context["older_url"] = _with(params, before=page.older) if page.older else None

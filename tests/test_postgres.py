@@ -4,11 +4,13 @@ from datetime import timedelta
 
 import pytest
 from django.db import OperationalError, connection, connections, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from community import postgres
 from community.admin import EditConflictForm
 from community.models import ContentVersion, Post
-from community.postgres import local_settings
+from community.postgres import first_rows, local_settings
 from tests.admin_pages import opened_form
 from tests.factories import make_answer, make_post
 
@@ -52,6 +54,29 @@ def wait_for_a_lock_wait(seconds=5):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_walk_over_its_budget_is_read_again_by_collecting_the_matches_first(
+    db, monkeypatch, django_assert_num_queries
+):
+    newest, older = make_post(title="새 글"), make_post(title="옛 글")
+    monkeypatch.setattr(postgres, "WALK_BUDGET_MS", 20)
+    # pg_sleep stands in for a walk across a million newer posts.
+    slow = (
+        Post.objects.filter(pk__in=[newest.pk, older.pk])
+        .annotate(walk=RawSQL("pg_sleep(0.05)", []))
+        .newest_first()
+    )
+    seen = []
+    with connection.execute_wrapper(
+        lambda execute, sql, *rest: seen.append(sql) or execute(sql, *rest)
+    ):
+        rows = first_rows(slow, 2)
+    assert [p.title for p in rows] == [newest.title, older.title]
+    walks = [sql for sql in seen if "pg_sleep" in sql]
+    assert len(walks) == 2  # out of time, then again with index scans off
+    settings = [sql for sql in seen if "set_config" in sql]
+    assert len(settings) == 2
+
+
 def test_a_save_meanwhile_keeps_the_next_publication_date(db):
     """Two saves at once: the later one must not overwrite the date the first one set."""
     due = timezone.now() + timedelta(hours=1)

@@ -14,6 +14,7 @@ from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
 from community.markdown import plain_text
+from community.postgres import first_rows
 
 from .reference import FormatProfile, HardwareTier, Scenario, in_comparison_order
 from .rendered import RenderedMarkdownModel
@@ -111,13 +112,14 @@ class PostQuerySet(models.QuerySet):
         as a list.
 
         One query per kind of link, merged here. As one query ("shares a tag
-        OR shares a format"), PostgreSQL hashes every post of the format before
-        it reads the first row: about 100 ms at a million posts. Each half
-        alone walks the list's index and stops after `count` rows, about 1 ms,
-        for a rare tag as for a common one (bench/explain.py shows both plans).
+        OR shares a format"), PostgreSQL hashed every post of the format before
+        it read the first row: 110 ms at a million posts. Each half alone walks
+        the list's index and stops after `count` rows (0.05 ms; bench/explain.py
+        shows both plans), or, for a tag used only on old posts, collects its
+        posts first (first_rows).
         """
         halves = (self.sharing_a_tag_with(post), self.sharing_a_format_with(post))
-        found = {p.pk: p for half in halves for p in half.newest_first()[:count]}
+        found = {p.pk: p for half in halves for p in first_rows(half.newest_first(), count)}
         newest = sorted(found.values(), key=lambda p: (p.published_at, p.pk), reverse=True)
         return newest[:count]
 
