@@ -3,7 +3,7 @@ from django.contrib.sitemaps import views as sitemaps_views
 from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.functional import lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 from django.views.generic import RedirectView, TemplateView
 
 from community import editor_views
@@ -27,13 +27,13 @@ urlpatterns = [
     ),
     path(
         "sitemap.xml",
-        require_GET(sitemaps_views.index),
+        require_safe(sitemaps_views.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        require_GET(sitemaps_views.sitemap),
+        require_safe(sitemaps_views.sitemap),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

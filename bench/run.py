@@ -170,10 +170,16 @@ def wrk(base, path, connections, duration):
     }
 
 
+# Each wrk thread starts at its own place in the list, so that the threads do
+# not request the same page at the same moment.
 ROUND_ROBIN = """
 local paths = {PATHS}
-local i = 0
-request = function()
+local threads = 0
+function setup(thread)
+  thread:set("i", threads * 7919)
+  threads = threads + 1
+end
+function request()
   i = i % #paths + 1
   return wrk.format(nil, paths[i])
 end

@@ -125,7 +125,7 @@ def _query(params):
 @require_safe
 @cached_page
 def post_list(request):
-    if slug := request.GET.get("tag"):
+    if slug := next(filter(None, request.GET.getlist("tag")), None):
         # A tag's list has one address, its own page: the chips and the search
         # form there keep to the tag, as they could not on /community/?tag=.
         tag = get_object_or_404(Tag, slug=slug)

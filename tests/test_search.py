@@ -140,6 +140,7 @@ def test_every_tag_has_a_page(client, seeded):
     assert moved.status_code == 301
     assert moved["Location"] == "/community/tags/gguf/?kind=question&q=%EC%96%91%EC%9E%90%ED%99%94"
     assert client.get("/community/?tag=gguf")["Location"] == "/community/tags/gguf/"
+    assert client.get("/community/?tag=gguf&tag=")["Location"] == "/community/tags/gguf/"
     post = Post.objects.get(slug="which-gguf-file")
     assert 'href="/community/tags/gguf/"' in client.get(post.get_absolute_url()).content.decode()
 

@@ -357,3 +357,4 @@ def test_the_sitemap_lists_every_published_post_once_on_pages_by_id(
     assert client.get(f"/sitemap-posts.xml?p={len(pages) + 1}").status_code == 404
     assert client.get("/sitemap-posts.xml?p=x").status_code == 404
     assert client.get("/sitemap-nothing.xml").status_code == 404
+    assert client.head("/sitemap.xml").status_code == 200
