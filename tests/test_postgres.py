@@ -77,6 +77,10 @@ def test_a_walk_over_its_budget_is_read_again_by_collecting_the_matches_first(
     assert len(settings) == 2
 
 
+# The two saves commit on connections of their own, so the test database is
+# emptied afterwards (transaction=True): otherwise their posts would show up
+# in later tests' lists.
+@pytest.mark.django_db(transaction=True)
 def test_a_save_meanwhile_keeps_the_next_publication_date(db):
     """Two saves at once: the later one must not overwrite the date the first one set."""
     due = timezone.now() + timedelta(hours=1)

@@ -2,7 +2,7 @@ from django.core.management import call_command
 
 from community.markdown import render_markdown
 from community.models import Answer, Post
-from tests.test_public_pages import LIST_QUERIES
+from tests.test_public_pages import DETAIL_QUERIES, LIST_QUERIES
 
 
 def test_seed_demo_inserts_rendered_posts_with_answers_and_tags(
@@ -28,7 +28,7 @@ def test_seed_demo_inserts_rendered_posts_with_answers_and_tags(
     with django_assert_num_queries(LIST_QUERIES):
         assert client.get("/community/").status_code == 200
     # At most the full budget: prefetches of relations a post lacks are skipped.
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(DETAIL_QUERIES):
         assert client.get(demo.first().get_absolute_url()).status_code == 200
 
 
