@@ -49,8 +49,8 @@ def main(term="양자화"):
     # A post page's related posts, one query per kind of link (Post.objects.newest_related_to).
     post = Post.objects.published().for_detail().newest_first()[100]
     related = Post.objects.published().only("title", "slug", "kind", "published_at")
-    show("Related posts, sharing a tag", related.sharing_a_tag_with(post).newest_first()[:5])
-    show("Related posts, sharing a format", related.sharing_a_format_with(post).newest_first()[:5])
+    for links in ("tags", "formats"):
+        show(f"Related posts, sharing {links}", related.sharing(links, post).newest_first()[:5])
     posts = Post.objects.published().for_search()
     references = search.matching_references(term)
     for phase in search.PHASES:

@@ -149,17 +149,16 @@ def queries_per_request(url):
         return int(response.headers.get("X-Query-Count", "0"))
 
 
-def wrk(base, path, connections, duration):
-    """wrk on base + path; a list of paths is requested in turn, round robin."""
+def wrk(base, paths, connections, duration):
+    """wrk on base + the paths; more than one are requested in turn, round robin."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *ACCEPT_GZIP]
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
-        if isinstance(path, list):
-            script.write(ROUND_ROBIN.replace("PATHS", ", ".join(json.dumps(p) for p in path)))
+        if len(paths) > 1:
+            script.write(ROUND_ROBIN.replace("PATHS", ", ".join(json.dumps(p) for p in paths)))
             script.flush()
             command += ["-s", script.name]
-            path = path[0]
         output = subprocess.run(
-            [*command, base + path], check=True, capture_output=True, text=True
+            [*command, base + paths[0]], check=True, capture_output=True, text=True
         ).stdout
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return {
@@ -206,10 +205,9 @@ def measure(base, urls, connections, duration, warmup):
         for each in paths:
             with urllib.request.urlopen(base + each, timeout=60) as response:  # noqa: S310
                 response.read()
-        url = base + paths[0]
-        wrk(base, path, connections, warmup)
-        result = wrk(base, path, connections, duration)
-        result["queries"] = queries_per_request(url)
+        wrk(base, paths, connections, warmup)
+        result = wrk(base, paths, connections, duration)
+        result["queries"] = queries_per_request(base + paths[0])
         print(
             f"  {name:<13} {result['rps']:>9.1f} req/s  p50 {result['p50_ms']:6.2f} ms  "
             f"p99 {result['p99_ms']:6.2f} ms  queries {result['queries']}",

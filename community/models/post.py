@@ -92,19 +92,15 @@ class PostQuerySet(models.QuerySet):
     def tagged(self, tag):
         return self.filter(tags=tag)
 
-    def sharing_a_tag_with(self, post):
-        """Other posts with one of `post`'s tags (which are loaded)."""
-        tags = Post.tags.through.objects.filter(
-            post=OuterRef("pk"), tag__in=[t.pk for t in post.tags.all()]
+    def sharing(self, links, post):
+        """Other posts linked to one of the records `post` has in `links`
+        ("tags" or "formats"; `post`'s own are loaded)."""
+        field = Post._meta.get_field(links)
+        shared = [record.pk for record in getattr(post, links).all()]
+        link_rows = field.remote_field.through.objects.filter(
+            post=OuterRef("pk"), **{f"{field.m2m_reverse_field_name()}__in": shared}
         )
-        return self.exclude(pk=post.pk).filter(Exists(tags))
-
-    def sharing_a_format_with(self, post):
-        """Other posts presenting one of `post`'s formats (which are loaded)."""
-        formats = Post.formats.through.objects.filter(
-            post=OuterRef("pk"), formatprofile__in=[f.pk for f in post.formats.all()]
-        )
-        return self.exclude(pk=post.pk).filter(Exists(formats))
+        return self.exclude(pk=post.pk).filter(Exists(link_rows))
 
     def newest_related_to(self, post, count):
         """
@@ -118,7 +114,7 @@ class PostQuerySet(models.QuerySet):
         shows both plans), or, for a tag used only on old posts, collects its
         posts first (first_rows).
         """
-        halves = (self.sharing_a_tag_with(post), self.sharing_a_format_with(post))
+        halves = (self.sharing("tags", post), self.sharing("formats", post))
         found = {p.pk: p for half in halves for p in first_rows(half.newest_first(), count)}
         newest = sorted(found.values(), key=lambda p: (p.published_at, p.pk), reverse=True)
         return newest[:count]
