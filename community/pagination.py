@@ -83,7 +83,7 @@ def paginate_newest_first(queryset, *, before=None, after=None, size, sparse=Fal
     `sparse`: the queryset's filter (a tag) may match only old posts, so its
     reads go through `first_rows`, which bounds the walk of the list's index.
     """
-    read = first_rows if sparse else _head
+    read = _bounded if sparse else _head
     if after is not None:
         # Find where that page starts, then read it as any other page: the
         # newest page, or the posts older than the one just above it.
@@ -109,3 +109,8 @@ def paginate_newest_first(queryset, *, before=None, after=None, size, sparse=Fal
 
 def _head(queryset, limit):
     return list(queryset[:limit])
+
+
+def _bounded(queryset, limit):
+    [rows] = first_rows([queryset], limit)
+    return rows

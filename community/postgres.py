@@ -8,22 +8,39 @@ from django.db import OperationalError, connection, transaction
 @contextmanager
 def local_settings(**settings):
     """
-    Runs the block in a savepoint with these PostgreSQL settings, for example
+    Runs the block with these PostgreSQL settings, for example
     `local_settings(statement_timeout=50)`. On other databases the block just runs.
 
-    SET LOCAL outlives a released savepoint, so the settings are reset when the
-    block ends, for the rest of an enclosing transaction; a block that fails (a
+    Outside a transaction (autocommit, as a request runs) they are the
+    session's for the block and reset after it: a statement out of time there
+    aborts nothing, and the block costs two round trips, where a transaction
+    around it would cost four. Inside one (a test, an admin save) the block
+    runs in a savepoint with SET LOCAL, which outlives a released savepoint,
+    so the settings are reset when the block ends; a block that fails (a
     statement out of time) rolls them back with its savepoint.
     """
     if connection.vendor != "postgresql":
         yield
         return
+    # The names are keyword arguments from this project's code.
+    reset = "; ".join(f"RESET {name}" for name in settings)
+    if connection.get_autocommit():
+        with connection.cursor() as cursor:
+            cursor.execute(*_set_config(settings, is_local=False))
+            try:
+                yield
+            finally:
+                cursor.execute(reset)
+        return
     with transaction.atomic(), connection.cursor() as cursor:
-        calls = ", ".join("set_config(%s, %s, true)" for _ in settings)
-        cursor.execute(f"SELECT {calls}", [str(x) for item in settings.items() for x in item])
+        cursor.execute(*_set_config(settings, is_local=True))
         yield
-        # The names are keyword arguments from this project's code.
-        cursor.execute("; ".join(f"RESET {name}" for name in settings))
+        cursor.execute(reset)
+
+
+def _set_config(settings, *, is_local):
+    calls = ", ".join(f"set_config(%s, %s, {str(is_local).lower()})" for _ in settings)
+    return f"SELECT {calls}", [str(x) for item in settings.items() for x in item]
 
 
 # How long PostgreSQL may walk the list's index for rows that match a filter
@@ -34,23 +51,31 @@ WALK_BUDGET_MS = 50
 COLLECTING_MATCHES_FIRST = {"enable_indexscan": "off"}
 
 
-def first_rows(queryset, limit):
+def first_rows(querysets, limit):
     """
-    The first `limit` rows of a newest-first queryset whose filter may match
-    only old posts (a tag or a format).
+    The first `limit` rows of each of these newest-first querysets, whose
+    filters may match only old posts (a tag or a format): a list per queryset.
 
     PostgreSQL reads such a query by walking the list's index until `limit`
     rows match, estimating that matches are spread evenly over time. For a tag
     used only on old posts the walk crosses every newer post: 6.9 s at a
-    million posts, for a tag on the 10,000 oldest. So the walk gets
-    WALK_BUDGET_MS; past that, the matches are collected first and sorted,
-    which costs in proportion to their number (24 ms for those 10,000). A
-    common tag or format is found within the budget (0.05 ms). On other
-    databases the query just runs.
+    million posts, for a tag on the 10,000 oldest. So each walk gets
+    WALK_BUDGET_MS (the querysets share one time limit, set once); past that,
+    that queryset's matches are collected first and sorted, which costs in
+    proportion to their number (24 ms for those 10,000), and the ones after it
+    are read as before. A common tag or format is found within the budget
+    (0.05 ms). On other databases the queries just run.
     """
+    if not querysets:
+        return []
+    rows = []
     try:
         with local_settings(statement_timeout=WALK_BUDGET_MS):
-            return list(queryset[:limit])
+            for queryset in querysets:
+                rows.append(list(queryset[:limit]))
     except OperationalError:
+        late = querysets[len(rows)]
         with local_settings(**COLLECTING_MATCHES_FIRST):
-            return list(queryset[:limit])
+            rows.append(list(late[:limit]))
+        rows += first_rows(querysets[len(rows) :], limit)
+    return rows

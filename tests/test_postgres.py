@@ -54,27 +54,40 @@ def wait_for_a_lock_wait(seconds=5):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_walk_over_its_budget_is_read_again_by_collecting_the_matches_first(
-    db, monkeypatch, django_assert_num_queries
-):
+def test_outside_a_transaction_the_settings_are_the_sessions_for_the_block_only(db):
+    assert connection.get_autocommit()
+    with connection.cursor() as cursor:
+        before = show(cursor, "statement_timeout")
+        with pytest.raises(OperationalError), local_settings(statement_timeout=20):
+            assert show(cursor, "statement_timeout") == "20ms"
+            cursor.execute("SELECT pg_sleep(1)")
+        assert show(cursor, "statement_timeout") == before
+        # No transaction was left open or aborted.
+        assert connection.get_autocommit() and not connection.needs_rollback
+        cursor.execute("SELECT 1")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_walk_over_its_budget_is_read_again_by_collecting_the_matches_first(db, monkeypatch):
     newest, older = make_post(title="새 글"), make_post(title="옛 글")
     monkeypatch.setattr(postgres, "WALK_BUDGET_MS", 20)
+    both = Post.objects.filter(pk__in=[newest.pk, older.pk]).newest_first()
     # pg_sleep stands in for a walk across a million newer posts.
-    slow = (
-        Post.objects.filter(pk__in=[newest.pk, older.pk])
-        .annotate(walk=RawSQL("pg_sleep(0.05)", []))
-        .newest_first()
-    )
+    slow = both.annotate(walk=RawSQL("pg_sleep(0.05)", []))
     seen = []
     with connection.execute_wrapper(
         lambda execute, sql, *rest: seen.append(sql) or execute(sql, *rest)
     ):
-        rows = first_rows(slow, 2)
-    assert [p.title for p in rows] == [newest.title, older.title]
+        rows = first_rows([both, slow, both[1:]], 2)
+    titles = [[p.title for p in found] for found in rows]
+    assert titles == [[newest.title, older.title]] * 2 + [[older.title]]
     walks = [sql for sql in seen if "pg_sleep" in sql]
     assert len(walks) == 2  # out of time, then again with index scans off
+    # The first queryset is not read again; the one after the slow one is,
+    # under a time limit of its own.
+    assert sum("pg_sleep" not in sql and "community_post" in sql for sql in seen) == 2
     settings = [sql for sql in seen if "set_config" in sql]
-    assert len(settings) == 2
+    assert len(settings) == 3
 
 
 # The two saves commit on connections of their own, so the test database is

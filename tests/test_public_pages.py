@@ -22,11 +22,11 @@ LIST_QUERIES = 1 + FACET_QUERIES + 3
 HOME_QUERIES = 1 + 3
 # post, tags, formats + their software (2), hardware tiers, scenarios + their
 # formats and software (3), answers
-# On PostgreSQL: a savepoint and a time limit around a walk of the list's index
+# On PostgreSQL: a savepoint and a time limit around walks of the list's index
 # that may meet only old posts (postgres.first_rows).
 BOUNDED_WALK = 4 if connection.vendor == "postgresql" else 0
-# ... and the related posts, by tag and by format, each a bounded walk
-DETAIL_QUERIES = 1 + 9 + 2 * (1 + BOUNDED_WALK)
+# ... and the related posts, by tag and by format: two walks under one limit
+DETAIL_QUERIES = 1 + 9 + 2 + BOUNDED_WALK
 GUIDE_QUERIES = 1 + 6  # formats + software (2), tiers, scenarios + their links (3)
 
 

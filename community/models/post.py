@@ -114,8 +114,8 @@ class PostQuerySet(models.QuerySet):
         shows both plans), or, for a tag used only on old posts, collects its
         posts first (first_rows).
         """
-        halves = (self.sharing("tags", post), self.sharing("formats", post))
-        found = {p.pk: p for half in halves for p in first_rows(half.newest_first(), count)}
+        halves = [self.sharing(links, post).newest_first() for links in ("tags", "formats")]
+        found = {p.pk: p for rows in first_rows(halves, count) for p in rows}
         newest = sorted(found.values(), key=lambda p: (p.published_at, p.pk), reverse=True)
         return newest[:count]
 
