@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_safe
 from django.views.generic import RedirectView, TemplateView
 
 from community import editor_views
+from community.caching import cached_page
 from community.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -27,13 +28,13 @@ urlpatterns = [
     ),
     path(
         "sitemap.xml",
-        require_safe(sitemaps_views.index),
+        require_safe(cached_page(sitemaps_views.index)),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        require_safe(sitemaps_views.sitemap),
+        require_safe(cached_page(sitemaps_views.sitemap)),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),

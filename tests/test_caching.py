@@ -13,7 +13,7 @@ from community.models import ContentVersion, FormatProfile, Post
 from tests.factories import make_answer, make_correction, make_post, make_tag
 from tests.test_public_pages import FACET_QUERIES
 
-PAGES = ["/", "/community/", "/guide/", "POST", "MODAL"]
+PAGES = ["/", "/community/", "/guide/", "POST", "MODAL", "/sitemap.xml", "/sitemap-posts.xml"]
 
 
 def url_of(page, post):
@@ -182,6 +182,19 @@ def test_a_cached_page_is_served_before_url_dispatch_with_every_header(client, s
     ):
         assert second[header] == first[header], header
     assert client.get("/guide/", HTTP_IF_NONE_MATCH=second["ETag"]).status_code == 304
+
+
+def test_sitemaps_are_cached_with_their_own_headers_and_list_a_new_post_at_once(client, db):
+    make_post()
+    first = client.get("/sitemap-posts.xml")
+    second = client.get("/sitemap-posts.xml", headers={"Accept-Encoding": "gzip"})
+    assert second.wsgi_request.resolver_match is None  # served by CachedPageMiddleware
+    for response in (first, second):
+        assert response["Content-Type"] == "application/xml"
+        # Django's, for the sitemap file itself.
+        assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"
+    new = make_post()
+    assert new.get_absolute_url() in client.get("/sitemap-posts.xml").content.decode()
 
 
 def test_only_cached_pages_read_the_content_version(client, db, django_assert_num_queries):
