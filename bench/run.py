@@ -272,6 +272,36 @@ def lighthouse(base, attempts=2):
     return scores
 
 
+def server_memory(base):
+    """
+    The memory of the gunicorn processes serving `base` (the master and its
+    workers, found by their --bind address), in MB: PSS counts the pages that
+    the workers share with the master since the fork once, RSS counts them in
+    every process. None where /proc cannot tell (not Linux).
+    """
+    bind = base.removeprefix("http://").encode()
+    processes = []
+    for proc in Path("/proc").glob("[0-9]*"):
+        try:
+            if bind not in (proc / "cmdline").read_bytes().split(b"\0"):
+                continue
+            rollup = (proc / "smaps_rollup").read_text()
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        kb = {
+            name: int(value.split()[0])
+            for name, value in (line.split(":", 1) for line in rollup.splitlines()[1:])
+        }
+        processes.append(kb)
+    if not processes:
+        return None
+    return {
+        "processes": len(processes),
+        "pss_mb_total": round(sum(p["Pss"] for p in processes) / 1024, 1),
+        "rss_mb_max": round(max(p["Rss"] for p in processes) / 1024, 1),
+    }
+
+
 def print_table(results):
     print()
     print(
@@ -283,6 +313,13 @@ def print_table(results):
             print(
                 f"{mode:<10} {name:<10} {r['rps']:>9.1f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} "
                 f"{r['ratio']:>8.2f} {r['queries']:>8}"
+            )
+    for mode, memory in results.get("memory", {}).items():
+        if memory:
+            print(
+                f"{mode}: {memory['processes']} gunicorn processes after its targets, "
+                f"{memory['pss_mb_total']} MB in all (PSS), "
+                f"the largest {memory['rss_mb_max']} MB (RSS)"
             )
 
 
@@ -321,6 +358,7 @@ def main():
         "load": f"wrk -t2 -c{args.connections} -d{args.duration}s after {args.warmup}s warm-up",
         "cache": "redis" if redis_url else "local memory",
         "modes": {},
+        "memory": {},
     }
     modes = [m.strip() for m in args.modes.split(",")]
     for mode, seconds in (("cache on", "600"), ("cache off", "0")):
@@ -332,6 +370,8 @@ def main():
             results["modes"][mode] = measure(
                 base, urls, args.connections, args.duration, args.warmup
             )
+            # After every target: each worker holds the pages it has cached.
+            results["memory"][mode] = server_memory(base)
             if args.lighthouse and mode == "cache on":
                 results["lighthouse"] = lighthouse(base)
             if mode == "cache off" and not args.targets:
