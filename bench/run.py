@@ -12,7 +12,8 @@ a fixed concurrency for a fixed time, once with the page cache on and once with
 it off. The post and partial targets are one seeded post; post_1k and
 partial_1k request the newest 1,000 posts in turn. The baseline is a
 hello-world view behind the full middleware stack (bench/urls.py, enabled only
-by bench/settings.py). It prints a table of requests/s, p50, p99, the ratio to
+by bench/settings.py); with the cache off, floors too: hello-world plus 1, 3
+or 11 single-row queries and no template (bench/urls.py). It prints a table of requests/s, p50, p99, the ratio to
 hello-world and queries per request, and writes the same to
 bench/results/<time>.json. --lighthouse also runs Lighthouse
 (npm, version 12) on /community/ and /guide/ against Debian's Chromium.
@@ -49,6 +50,9 @@ SEARCH_CONNECTIONS = 4
 # newest), so that what costs differently per post shows: the seeded post alone
 # hid a plan that took 100 ms for nearly every other post.
 MANY_POSTS = 1_000
+# Floors, measured with the cache off only (nothing caches them): hello-world
+# plus as many single-row queries as the list (3) and a post page (11) run.
+FLOOR_QUERIES = (1, 3, 11)
 # Every browser asks for compressed responses; wrk does not unless told to.
 ACCEPT_GZIP = ["-H", "Accept-Encoding: gzip"]
 
@@ -139,6 +143,7 @@ print(json.dumps({{
     "post_1k": [p.get_absolute_url() for p in newest],
     "partial_1k": [p.get_modal_url() for p in newest],
     "guide": "/guide/",
+    **{{f"{{n}}_queries": f"/bench/queries/{{n}}/" for n in {FLOOR_QUERIES}}},
 }}))
 """
     return json.loads(manage(env, "shell", "-v0", "-c", script, capture=True))
@@ -366,9 +371,11 @@ def main():
             continue
         print(f"{mode}:", flush=True)
         env = django_env(args.database_url, PAGE_CACHE_SECONDS=seconds, REDIS_URL=redis_url)
+        floors = [f"{n}_queries" for n in FLOOR_QUERIES]
+        targets = {n: p for n, p in urls.items() if mode == "cache off" or n not in floors}
         with gunicorn(env, args.workers) as base:
             results["modes"][mode] = measure(
-                base, urls, args.connections, args.duration, args.warmup
+                base, targets, args.connections, args.duration, args.warmup
             )
             # After every target: each worker holds the pages it has cached.
             results["memory"][mode] = server_memory(base)
