@@ -13,10 +13,11 @@ it off. The post and partial targets are one seeded post; post_1k and
 partial_1k request the newest 1,000 posts in turn. The baseline is a
 hello-world view behind the full middleware stack (bench/urls.py, enabled only
 by bench/settings.py); with the cache off, floors too: hello-world plus 1, 3
-or 11 single-row queries and no template (bench/urls.py). It prints a table of requests/s, p50, p99, the ratio to
-hello-world and queries per request, and writes the same to
-bench/results/<time>.json. --lighthouse also runs Lighthouse
-(npm, version 12) on /community/ and /guide/ against Debian's Chromium.
+or 11 single-row queries and no template. It prints a table of requests/s,
+p50, p99, the ratio to hello-world and queries per request, and the server
+processes' memory, and writes the same to bench/results/<time>.json.
+--lighthouse also runs Lighthouse (npm, version 12) on /community/ and
+/guide/ against Debian's Chromium.
 """
 
 import argparse
@@ -293,11 +294,12 @@ def server_memory(base):
             rollup = (proc / "smaps_rollup").read_text()
         except OSError:  # gone meanwhile, or not ours to read
             continue
-        kb = {
+        # "Rss:  61234 kB" and the like, after a header line.
+        kilobytes = {
             name: int(value.split()[0])
             for name, value in (line.split(":", 1) for line in rollup.splitlines()[1:])
         }
-        processes.append(kb)
+        processes.append(kilobytes)
     if not processes:
         return None
     return {
