@@ -368,12 +368,12 @@ def main():
         "memory": {},
     }
     modes = [m.strip() for m in args.modes.split(",")]
+    floors = {f"{n}_queries" for n in FLOOR_QUERIES}
     for mode, seconds in (("cache on", "600"), ("cache off", "0")):
         if mode not in modes:
             continue
         print(f"{mode}:", flush=True)
         env = django_env(args.database_url, PAGE_CACHE_SECONDS=seconds, REDIS_URL=redis_url)
-        floors = [f"{n}_queries" for n in FLOOR_QUERIES]
         targets = {n: p for n, p in urls.items() if mode == "cache off" or n not in floors}
         with gunicorn(env, args.workers) as base:
             results["modes"][mode] = measure(

@@ -20,6 +20,7 @@ from django.db import OperationalError, transaction
 from django.http import HttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.urls import Resolver404, resolve
+from django.utils.text import compress_string
 
 from community.models import ContentVersion, Post, Tag
 from community.postgres import local_settings
@@ -64,7 +65,7 @@ def cached_page(view):
                 return _revalidate(response)
             # Compressed once here, not on every request, and kept only so: a
             # sitemap page is 600 KB of XML and 60 KB gzipped.
-            compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
+            compressed = compress_string(response.content)
             headers = {name: response[name] for name in KEPT_HEADERS if name in response}
             cached = (compressed, headers)
             cache.set(key, cached, timeout)

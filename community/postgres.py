@@ -1,6 +1,6 @@
 """PostgreSQL settings that hold for one block of work only."""
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.db import OperationalError, connection, transaction
 
@@ -9,38 +9,29 @@ from django.db import OperationalError, connection, transaction
 def local_settings(**settings):
     """
     Runs the block with these PostgreSQL settings, for example
-    `local_settings(statement_timeout=50)`. On other databases the block just runs.
+    `local_settings(statement_timeout=50)`, and resets them after it. On other
+    databases the block just runs.
 
-    Outside a transaction (autocommit, as a request runs) they are the
-    session's for the block and reset after it: a statement out of time there
-    aborts nothing, and the block costs two round trips, where a transaction
-    around it would cost four. Inside one (a test, an admin save) the block
-    runs in a savepoint with SET LOCAL, which outlives a released savepoint,
-    so the settings are reset when the block ends; a block that fails (a
-    statement out of time) rolls them back with its savepoint.
+    Inside a transaction (a test, an admin save) the block runs in a
+    savepoint, so that a statement out of time there rolls back the savepoint
+    (and the settings with it) instead of aborting the transaction. Outside
+    one (autocommit, as a request runs) it needs none: the block costs two
+    round trips, where a transaction around it would cost four.
     """
     if connection.vendor != "postgresql":
         yield
         return
-    # The names are keyword arguments from this project's code.
-    reset = "; ".join(f"RESET {name}" for name in settings)
-    if connection.get_autocommit():
-        with connection.cursor() as cursor:
-            cursor.execute(*_set_config(settings, is_local=False))
-            try:
+    in_transaction = not connection.get_autocommit()
+    with connection.cursor() as cursor:
+        try:
+            with transaction.atomic() if in_transaction else nullcontext():
+                calls = ", ".join("set_config(%s, %s, false)" for _ in settings)
+                params = [str(x) for item in settings.items() for x in item]
+                cursor.execute(f"SELECT {calls}", params)
                 yield
-            finally:
-                cursor.execute(reset)
-        return
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(*_set_config(settings, is_local=True))
-        yield
-        cursor.execute(reset)
-
-
-def _set_config(settings, *, is_local):
-    calls = ", ".join(f"set_config(%s, %s, {str(is_local).lower()})" for _ in settings)
-    return f"SELECT {calls}", [str(x) for item in settings.items() for x in item]
+        finally:
+            # The names are keyword arguments from this project's code.
+            cursor.execute("; ".join(f"RESET {name}" for name in settings))
 
 
 # How long PostgreSQL may walk the list's index for rows that match a filter
