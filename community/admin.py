@@ -202,7 +202,9 @@ class AnswerInline(admin.StackedInline):
 class PostAdmin(EditorialAdmin):
     list_display = ["title", "kind", "status", "published_at", "answer_total", "updated_at"]
     list_filter = ["status", "kind", "tags", "formats"]
-    search_fields = ["title", "body", "slug"]
+    # The text as readers see it: a phrase split by Markdown emphasis is found,
+    # and PostgreSQL's trigram index on it serves the search.
+    search_fields = ["title", "search_text", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["tags", "formats", "hardware_tiers", "scenarios"]
     date_hierarchy = "published_at"
@@ -259,7 +261,7 @@ class AnswerAdmin(EditorialAdmin):
     list_display = ["__str__", "status", "is_accepted", "is_correction", "published_at"]
     list_filter = ["status", "is_accepted", "post__kind"]
     list_select_related = ["post"]
-    search_fields = ["body", "post__title", "editor_note", "source_label"]
+    search_fields = ["search_text", "post__title", "editor_note", "source_label"]
     raw_id_fields = ["post"]
     # Set only by marking an answer incorrect with a correction (the service),
     # which checks that the correction may replace it.

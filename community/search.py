@@ -1,6 +1,7 @@
 """
 Search on the community list: title, body and published answers, Korean
-substrings included.
+substrings included. Bodies and answers are searched as readers see them
+(`search_text`, their text without the Markdown), not as typed.
 
 Results come in four phases, each newest first: posts whose title matches,
 then posts whose body matches, then posts where a published answer matches,
@@ -28,7 +29,6 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from community.markdown import plain_text
 from community.models import Answer, FormatProfile, HardwareTier, Post, Scenario
 from community.models.post import list_prefetches
 from community.pagination import Cursor, InvalidCursor, keyset_after, keyset_before
@@ -56,32 +56,12 @@ MAX_QUERY_LENGTH = 100
 SNIPPET_CHARS = 60
 
 
-# The text fields of each kind of reference record that a search looks in,
-# the names of the software a format or scenario recommends among them.
+# Where a search looks in each kind of reference record: its own text as
+# readers see it (`searched_fields`), and the names of the software it recommends.
 REFERENCE_FIELDS = {
-    FormatProfile: [
-        "name",
-        "role",
-        "features",
-        "hardware",
-        "tip",
-        "software__name",
-        "format_software__label",
-    ],
-    HardwareTier: ["name", "example", "recommendation", "memory_estimate", "rationale"],
-    Scenario: [
-        "label",
-        "situation",
-        "summary_label",
-        "core_goal",
-        "os",
-        "os_note",
-        "run_method",
-        "run_method_why",
-        "hardware",
-        "caveat",
-        "software__name",
-    ],
+    FormatProfile: ["search_text", "software__name", "format_software__label"],
+    HardwareTier: ["search_text"],
+    Scenario: ["search_text", "software__name"],
 }
 PRESENTED_BY = {FormatProfile: "formats", HardwareTier: "hardware_tiers", Scenario: "scenarios"}
 
@@ -126,8 +106,10 @@ def _any_contains(fields, text):
 
 def phase_queryset(queryset, phase, text, references=None, *, driven_by_links=False):
     title = Q(title__icontains=text)
-    body = Q(body__icontains=text)
-    in_answer = Exists(Answer.objects.public().filter(post=OuterRef("pk"), body__icontains=text))
+    body = Q(search_text__icontains=text)
+    in_answer = Exists(
+        Answer.objects.public().filter(post=OuterRef("pk"), search_text__icontains=text)
+    )
     if phase == "title":
         return queryset.filter(title)
     if phase == "body":
@@ -143,7 +125,11 @@ def phase_queryset(queryset, phase, text, references=None, *, driven_by_links=Fa
 
 
 # The column whose trigram index a phase's indexed plan starts from.
-INDEXED_COLUMN = {"title": (Post, "title"), "body": (Post, "body"), "answer": (Answer, "body")}
+INDEXED_COLUMN = {
+    "title": (Post, "title"),
+    "body": (Post, "search_text"),
+    "answer": (Answer, "search_text"),
+}
 
 
 def index_is_selective(phase, text, references):
@@ -349,7 +335,7 @@ def highlight(text: str, term: str):
 
 def snippet(post, term: str):
     """The sentence around the first match in the post's text, highlighted."""
-    text = plain_text(post.body_html)
+    text = post.search_text
     found = text.lower().find(term.lower())
     if found < 0:
         return highlight(post.excerpt, term)

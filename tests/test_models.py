@@ -1,3 +1,4 @@
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,23 @@ def test_body_html_and_excerpt_are_made_at_save(db):
     assert "<strong>굵게</strong>" in post.body_html
     assert "<script" not in post.body_html
     assert post.excerpt.startswith("제목 굵게 쓴 본문입니다.")
+
+
+def test_search_text_is_the_text_readers_see_made_at_save(db):
+    post = make_post(body="**WSL2**를 [쓰세요](https://example.com/x).\n\n`a < b`")
+    assert post.search_text == "WSL2를 쓰세요. a < b"
+    answer = make_answer(post, body="*기울임*과 **굵게**")
+    assert answer.search_text == "기울임과 굵게"
+    answer.body = "바뀐 답"
+    answer.save(update_fields=["body"])
+    answer.refresh_from_db()
+    assert answer.search_text == "바뀐 답"
+
+
+def test_search_text_is_left_out_of_revisions(db):
+    post = make_post(body="본문")
+    revision_fields = {f.name for f in post.history.model._meta.fields}
+    assert "body_html" in revision_fields and "search_text" not in revision_fields
 
 
 def test_excerpts_show_characters_not_their_references(db):
@@ -200,3 +218,20 @@ def test_tag_counts_are_of_published_posts_only(db):
 
     counted = Tag.objects.with_published_counts()
     assert [(tag, tag.post_count) for tag in counted] == [(common, 3), (rare, 1)]
+
+
+def test_the_search_text_migration_fills_rows_saved_before_it(db):
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("community.migrations.0012_search_text")
+    post = make_post(body="**WSL2**를 쓰세요")
+    answer = make_answer(post, body="`Q4_K_M`으로")
+    Post.objects.update(search_text="")
+    Answer.objects.update(search_text="")
+    migration.fill_search_text(apps, SimpleNamespace(connection=connection))
+    post.refresh_from_db()
+    answer.refresh_from_db()
+    assert (post.search_text, answer.search_text) == ("WSL2를 쓰세요", "Q4_K_M으로")

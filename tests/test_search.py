@@ -38,6 +38,28 @@ def test_software_named_in_a_posts_tables_finds_the_post(client, seeded, name):
     assert {"llm-model-formats", "serving-and-training-scenarios"} <= set(slugs)
 
 
+def test_search_reads_the_text_readers_see_not_the_markdown(client, seeded):
+    # The seed answer says "**WSL2**를 쓰세요", scenario C's OS note "**WSL2**를":
+    # in the source, emphasis splits the phrase.
+    assert {"fine-tuning-on-windows", "serving-and-training-scenarios"} <= set(
+        found_slugs(client, q="WSL2를")
+    )
+    in_body = make_post(
+        title="링크 글", body="**GGUF**로 [받은](https://example.com/zzqaddress) 파일"
+    )
+    assert found_slugs(client, q="GGUF로 받은")[0] == in_body.slug
+    # A link's address is not part of what readers see.
+    assert found_slugs(client, q="zzqaddress") == []
+    page = client.get("/community/", {"q": "GGUF로 받은"}).content.decode()
+    assert "<mark>GGUF로 받은</mark> 파일" in page
+
+
+def test_a_reference_records_fields_are_searched_one_by_one(db):
+    fmt = make_format(name="가나포맷", role="다라역할", features="**마바**사")
+    assert search.matching_references("마바사")[type(fmt)] == [fmt.pk]
+    assert search.matching_references("가나포맷 다라역할") == {}
+
+
 @pytest.mark.parametrize("spelling", ["gguf", "GGUF", "GgUf"])
 def test_search_ignores_case(client, seeded, spelling):
     slugs = found_slugs(client, q=spelling)
@@ -219,8 +241,8 @@ def test_the_trigram_migration_runs_on_postgresql_and_does_nothing_on_sqlite(db)
             cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_trgm'")
             assert {row[0] for row in cursor.fetchall()} == {
                 "post_title_trgm",
-                "post_body_trgm",
-                "answer_body_trgm",
+                "post_text_trgm",
+                "answer_text_trgm",
             }
             cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
             assert cursor.fetchone()

@@ -13,7 +13,6 @@ from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
-from community.markdown import plain_text
 from community.postgres import first_rows
 
 from .reference import FormatProfile, HardwareTier, Scenario, in_comparison_order
@@ -134,7 +133,7 @@ class PostQuerySet(models.QuerySet):
             public_answers.order_by().values("post").annotate(n=models.Count("pk")).values("n")
         )
         return (
-            self.defer("body", "body_html")
+            self.defer("body", "body_html", "search_text")
             .annotate(
                 answer_count=Coalesce(models.Subquery(answer_count), 0),
                 has_correction=Exists(public_answers.filter(corrects__isnull=False)),
@@ -143,13 +142,15 @@ class PostQuerySet(models.QuerySet):
         )
 
     def for_search(self):
-        """`for_list()`, plus the rendered body that result snippets are cut from."""
-        return self.for_list().defer(None).defer("body")
+        """`for_list()`, plus the text that result snippets are cut from."""
+        return self.for_list().defer(None).defer("body", "body_html")
 
     def for_detail(self):
         """A post with everything its page and modal show, in a fixed number of queries."""
         # No correction badge annotation: Post.has_correction reads the answers loaded here.
-        return self.prefetch_related(
+        # The search text is a second copy of the body that pages never show.
+        answers = Answer.objects.public().best_first().defer("search_text")
+        return self.defer("search_text").prefetch_related(
             "tags",
             Prefetch("formats", queryset=FormatProfile.objects.with_software()),
             Prefetch(
@@ -157,9 +158,7 @@ class PostQuerySet(models.QuerySet):
                 queryset=HardwareTier.objects.select_related("recommended_format"),
             ),
             Prefetch("scenarios", queryset=Scenario.objects.with_details()),
-            Prefetch(
-                "answers", queryset=Answer.objects.public().best_first(), to_attr="public_answers"
-            ),
+            Prefetch("answers", queryset=answers, to_attr="public_answers"),
         )
 
 
@@ -185,6 +184,7 @@ class Post(RenderedMarkdownModel):
     body = MarkdownxField("본문")
     body_html = models.TextField(blank=True, editable=False)
     excerpt = models.CharField("요약", max_length=EXCERPT_LENGTH + 1, blank=True, editable=False)
+    search_text = models.TextField("검색용 본문", blank=True, editable=False)
     status = models.CharField("상태", max_length=12, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField("게시일", null=True, blank=True)
     author_name = models.CharField("작성자", max_length=80, blank=True)
@@ -200,11 +200,14 @@ class Post(RenderedMarkdownModel):
     )
     created_at = models.DateTimeField("작성일", auto_now_add=True)
     updated_at = models.DateTimeField("수정일", auto_now=True)
-    history = HistoricalRecords(m2m_fields=[tags, formats, hardware_tiers, scenarios])
+    history = HistoricalRecords(
+        m2m_fields=[tags, formats, hardware_tiers, scenarios], excluded_fields=["search_text"]
+    )
 
     objects = PostManager()
 
     rendered_fields = (("body", "body_html"),)
+    searched_fields = ("body",)
 
     # A search result carries its title and snippet with the match marked
     # (community/search.py); every other list shows the plain title and excerpt.
@@ -263,7 +266,7 @@ class Post(RenderedMarkdownModel):
 
     def refresh_rendered_fields(self):
         super().refresh_rendered_fields()
-        self.excerpt = Truncator(plain_text(self.body_html)).chars(EXCERPT_LENGTH)
+        self.excerpt = Truncator(self.search_text).chars(EXCERPT_LENGTH)
 
     @classmethod
     def derived_field_names(cls):
@@ -338,6 +341,7 @@ class Answer(RenderedMarkdownModel):
     )
     body = MarkdownxField("답변")
     body_html = models.TextField(blank=True, editable=False)
+    search_text = models.TextField("검색용 본문", blank=True, editable=False)
     status = models.CharField("상태", max_length=12, choices=Status, default=Status.DRAFT)
     is_accepted = models.BooleanField("채택", default=False)
     author_name = models.CharField("작성자", max_length=80, blank=True)
@@ -359,11 +363,12 @@ class Answer(RenderedMarkdownModel):
     published_at = models.DateTimeField("답변일", default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = AnswerManager()
 
     rendered_fields = (("body", "body_html"),)
+    searched_fields = ("body",)
 
     class Meta:
         ordering = ["post", "-is_accepted", "published_at", "id"]

@@ -88,6 +88,7 @@ class FormatProfile(RenderedMarkdownModel):
     hardware_html = models.TextField(blank=True, editable=False)
     tip = models.TextField("비고 (엔지니어 팁)", blank=True, help_text="Markdown")
     tip_html = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
 
     # The corrected answer's comparison table (EXL2 / GGUF / AWQ). A format
     # with no comparison_order is not in that table.
@@ -116,12 +117,13 @@ class FormatProfile(RenderedMarkdownModel):
         Software, through="FormatSoftware", related_name="formats", verbose_name="추천 실행 SW"
     )
     updated_at = models.DateTimeField("수정일", auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = FormatProfileManager()
 
     rendered_fields = (("tip", "tip_html"),)
     inline_rendered_fields = (("features", "features_html"), ("hardware", "hardware_html"))
+    searched_fields = ("name", "role", "features", "hardware", "tip")
 
     class Meta:
         ordering = ["order", "name"]
@@ -223,14 +225,16 @@ class HardwareTier(RenderedMarkdownModel):
     context_note = models.CharField("컨텍스트", max_length=120, blank=True)
     rationale = models.TextField("이유", help_text="Markdown")
     rationale_html = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
     fits_70b = models.BooleanField("70B 모델 적재 가능", default=True)
     order = models.PositiveSmallIntegerField("표시 순서", default=0)
     updated_at = models.DateTimeField("수정일", auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = NamedManager()
 
     rendered_fields = (("rationale", "rationale_html"),)
+    searched_fields = ("name", "example", "recommendation", "memory_estimate", "rationale")
 
     class Meta:
         ordering = ["order", "name"]
@@ -294,6 +298,7 @@ class Scenario(RenderedMarkdownModel):
     summary_os_html = models.TextField(blank=True, editable=False)
     run_method_why_html = models.TextField(blank=True, editable=False)
     summary_run_method_html = models.TextField(blank=True, editable=False)
+    search_text = models.TextField(blank=True, editable=False)
     prefers_hardware_sweet_spot = models.BooleanField(
         "하드웨어별 Sweet Spot을 따름",
         default=False,
@@ -307,7 +312,7 @@ class Scenario(RenderedMarkdownModel):
         Software, through="ScenarioSoftware", related_name="scenarios", verbose_name="실행 SW"
     )
     updated_at = models.DateTimeField("수정일", auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["search_text"])
 
     objects = ScenarioManager()
 
@@ -319,6 +324,18 @@ class Scenario(RenderedMarkdownModel):
         ("summary_os", "summary_os_html"),
         ("run_method_why", "run_method_why_html"),
         ("summary_run_method", "summary_run_method_html"),
+    )
+    searched_fields = (
+        "label",
+        "situation",
+        "summary_label",
+        "core_goal",
+        "os",
+        "os_note",
+        "run_method",
+        "run_method_why",
+        "hardware",
+        "caveat",
     )
 
     class Meta:

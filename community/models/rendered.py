@@ -1,6 +1,6 @@
 from django.db import models
 
-from community.markdown import render_inline_markdown, render_markdown
+from community.markdown import plain_text, render_inline_markdown, render_markdown
 
 
 class RenderedMarkdownModel(models.Model):
@@ -12,10 +12,17 @@ class RenderedMarkdownModel(models.Model):
     table cell (render_inline_markdown). The HTML is made in `save()`, never per
     request; `loaddata` skips `save()`, so the project's loaddata command calls
     `refresh_rendered_fields()` on what it loaded.
+
+    A model that names `searched_fields` also has a `search_text` field: those
+    fields as a reader sees them, the Markdown fields without their markup, one
+    field per line. Searching the source would miss a phrase that emphasis
+    splits, such as "WSL2를" written "**WSL2**를", and find words that only a
+    link's address holds.
     """
 
     rendered_fields: tuple[tuple[str, str], ...] = ()
     inline_rendered_fields: tuple[tuple[str, str], ...] = ()
+    searched_fields: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -31,9 +38,24 @@ class RenderedMarkdownModel(models.Model):
             setattr(self, target, render_markdown(getattr(self, source)))
         for source, target in self.inline_rendered_fields:
             setattr(self, target, render_inline_markdown(getattr(self, source)))
+        if self.searched_fields:
+            self.search_text = self.readable_text(self.searched_fields)
+
+    def readable_text(self, fields):
+        """`fields` as a reader sees them, one per line (see `searched_fields`)."""
+        html_of = dict((*self.rendered_fields, *self.inline_rendered_fields))
+        # Each field on one line, and a query's white space is folded to single
+        # spaces (search.clean_query), so a query never matches across two fields.
+        return "\n".join(
+            plain_text(getattr(self, html_of[field]))
+            if field in html_of
+            else " ".join(getattr(self, field).split())
+            for field in fields
+        )
 
     @classmethod
     def derived_field_names(cls):
         """Fields that `refresh_rendered_fields()` writes."""
         pairs = (*cls.rendered_fields, *cls.inline_rendered_fields)
-        return [target for _source, target in pairs]
+        searched = ["search_text"] if cls.searched_fields else []
+        return [target for _source, target in pairs] + searched

@@ -84,7 +84,8 @@ class Command(BaseCommand):
         answer_variants = []
         for _ in range(VARIANTS):
             body = "\n\n".join(body_variant(rng).split("\n\n")[:3])
-            answer_variants.append((body, render_markdown(body)))
+            html = render_markdown(body)
+            answer_variants.append((body, html, plain_text(html)))
 
         start = time.monotonic()
         first_id = (Post.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
@@ -120,6 +121,7 @@ class Command(BaseCommand):
             body, html = rng.choice(variants)
             # The unique first line is plain text, so its HTML is one paragraph.
             body_html = f"<p>{escape(title)}</p>\n{html}"
+            search_text = plain_text(body_html)
             published = newest - timedelta(seconds=number * 37 + rng.randint(0, 30))
             new_posts.append(
                 Post(
@@ -128,7 +130,8 @@ class Command(BaseCommand):
                     slug=f"demo-{number}",
                     body=f"{title}\n\n{body}",
                     body_html=body_html,
-                    excerpt=Truncator(plain_text(body_html)).chars(EXCERPT_LENGTH),
+                    excerpt=Truncator(search_text).chars(EXCERPT_LENGTH),
+                    search_text=search_text,
                     status=Post.Status.PUBLISHED,
                     published_at=published,
                     author_name="데모",
@@ -139,13 +142,14 @@ class Command(BaseCommand):
         answers, post_tags, post_formats = [], [], []
         for post in new_posts:
             for index in range(rng.randint(1, 2)):
-                body, html = rng.choice(answer_variants)
+                body, html, text = rng.choice(answer_variants)
                 answers.append(
                     Answer(
                         uid=uuid.UUID(int=rng.getrandbits(128), version=4),
                         post_id=post.pk,
                         body=body,
                         body_html=html,
+                        search_text=text,
                         status=Answer.Status.PUBLISHED,
                         is_accepted=index == 0,
                         published_at=post.published_at,
