@@ -202,8 +202,8 @@ class AnswerInline(admin.StackedInline):
 class PostAdmin(EditorialAdmin):
     list_display = ["title", "kind", "status", "published_at", "answer_total", "updated_at"]
     list_filter = ["status", "kind", "tags", "formats"]
-    # The text as readers see it: a phrase split by Markdown emphasis is found,
-    # and PostgreSQL's trigram index on it serves the search.
+    # The body as readers see it, as on the site: a phrase that Markdown
+    # emphasis splits in the source ("**WSL2**를") is found.
     search_fields = ["title", "search_text", "slug"]
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["tags", "formats", "hardware_tiers", "scenarios"]

@@ -267,6 +267,12 @@ def test_every_admin_changelist_opens_with_search_and_filters(admin_client, seed
         assert response.status_code == 200, model
 
 
+def test_the_admin_finds_a_phrase_that_emphasis_splits_in_the_source(admin_client, seeded):
+    # The seed answer of "fine-tuning-on-windows" is written "**WSL2**를 쓰세요".
+    response = admin_client.get("/admin/community/answer/", {"q": "WSL2를 쓰세요"})
+    assert [a.post.slug for a in response.context["cl"].result_list] == ["fine-tuning-on-windows"]
+
+
 def test_the_post_change_page_has_answer_inlines_and_view_on_site(admin_client, seeded):
     post = Post.objects.get(slug="llama-3-70b-quantization")
     html = admin_client.get(f"/admin/community/post/{post.pk}/change/").content.decode()
