@@ -17,7 +17,8 @@ class RenderedMarkdownModel(models.Model):
     fields as a reader sees them, the Markdown fields without their markup, one
     field per line. Searching the source would miss a phrase that emphasis
     splits, such as "WSL2를" written "**WSL2**를", and find words that only a
-    link's address holds.
+    link's address holds. Like the HTML it is derived, so revisions leave it
+    out (`HistoricalRecords(excluded_fields=...)`) and a revert makes it again.
     """
 
     rendered_fields: tuple[tuple[str, str], ...] = ()
