@@ -53,6 +53,17 @@ TRIGRAM_INDEXES_AFTER = [
 ]
 
 
+def add_search_text(model_name):
+    """The field on a model and on its revisions (old revisions keep it empty:
+    reverting to one saves the row, which makes it again)."""
+    label = {"verbose_name": "검색용 본문"} if model_name.endswith(("post", "answer")) else {}
+    return migrations.AddField(
+        model_name=model_name,
+        name="search_text",
+        field=models.TextField(blank=True, editable=False, **label),
+    )
+
+
 def readable_text(values, fields):
     """As RenderedMarkdownModel.readable_text, on a row of `values`."""
     return "\n".join(
@@ -107,31 +118,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="answer",
-            name="search_text",
-            field=models.TextField(blank=True, editable=False, verbose_name="검색용 본문"),
-        ),
-        migrations.AddField(
-            model_name="formatprofile",
-            name="search_text",
-            field=models.TextField(blank=True, editable=False),
-        ),
-        migrations.AddField(
-            model_name="hardwaretier",
-            name="search_text",
-            field=models.TextField(blank=True, editable=False),
-        ),
-        migrations.AddField(
-            model_name="post",
-            name="search_text",
-            field=models.TextField(blank=True, editable=False, verbose_name="검색용 본문"),
-        ),
-        migrations.AddField(
-            model_name="scenario",
-            name="search_text",
-            field=models.TextField(blank=True, editable=False),
-        ),
+        *(add_search_text(prefix + name) for name in SEARCHED for prefix in ("", "historical")),
         # The old indexes go first: every row is rewritten below, and at a million
         # rows, adding each new row version to a GIN index it no longer needs
         # made PostgreSQL the bottleneck of the backfill.

@@ -200,9 +200,7 @@ class Post(RenderedMarkdownModel):
     )
     created_at = models.DateTimeField("작성일", auto_now_add=True)
     updated_at = models.DateTimeField("수정일", auto_now=True)
-    history = HistoricalRecords(
-        m2m_fields=[tags, formats, hardware_tiers, scenarios], excluded_fields=["search_text"]
-    )
+    history = HistoricalRecords(m2m_fields=[tags, formats, hardware_tiers, scenarios])
 
     objects = PostManager()
 
@@ -266,6 +264,7 @@ class Post(RenderedMarkdownModel):
 
     def refresh_rendered_fields(self):
         super().refresh_rendered_fields()
+        # A post's search text is its body's (searched_fields), the excerpt's source.
         self.excerpt = Truncator(self.search_text).chars(EXCERPT_LENGTH)
 
     @classmethod
@@ -363,7 +362,7 @@ class Answer(RenderedMarkdownModel):
     published_at = models.DateTimeField("답변일", default=timezone.now)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords()
 
     objects = AnswerManager()
 

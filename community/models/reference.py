@@ -117,7 +117,7 @@ class FormatProfile(RenderedMarkdownModel):
         Software, through="FormatSoftware", related_name="formats", verbose_name="추천 실행 SW"
     )
     updated_at = models.DateTimeField("수정일", auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords()
 
     objects = FormatProfileManager()
 
@@ -229,7 +229,7 @@ class HardwareTier(RenderedMarkdownModel):
     fits_70b = models.BooleanField("70B 모델 적재 가능", default=True)
     order = models.PositiveSmallIntegerField("표시 순서", default=0)
     updated_at = models.DateTimeField("수정일", auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords()
 
     objects = NamedManager()
 
@@ -312,7 +312,7 @@ class Scenario(RenderedMarkdownModel):
         Software, through="ScenarioSoftware", related_name="scenarios", verbose_name="실행 SW"
     )
     updated_at = models.DateTimeField("수정일", auto_now=True)
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords()
 
     objects = ScenarioManager()
 

@@ -17,8 +17,7 @@ class RenderedMarkdownModel(models.Model):
     fields as a reader sees them, the Markdown fields without their markup, one
     field per line. Searching the source would miss a phrase that emphasis
     splits, such as "WSL2를" written "**WSL2**를", and find words that only a
-    link's address holds. Like the HTML it is derived, so revisions leave it
-    out (`HistoricalRecords(excluded_fields=...)`) and a revert makes it again.
+    link's address holds.
     """
 
     rendered_fields: tuple[tuple[str, str], ...] = ()
@@ -40,10 +39,10 @@ class RenderedMarkdownModel(models.Model):
         for source, target in self.inline_rendered_fields:
             setattr(self, target, render_inline_markdown(getattr(self, source)))
         if self.searched_fields:
-            self.search_text = self.readable_text(self.searched_fields)
+            self.search_text = self.readable_text()
 
-    def readable_text(self, fields):
-        """`fields` as a reader sees them, one per line (see `searched_fields`)."""
+    def readable_text(self):
+        """The `searched_fields` as a reader sees them, one per line."""
         html_of = dict((*self.rendered_fields, *self.inline_rendered_fields))
         # Each field on one line, and a query's white space is folded to single
         # spaces (search.clean_query), so a query never matches across two fields.
@@ -51,7 +50,7 @@ class RenderedMarkdownModel(models.Model):
             plain_text(getattr(self, html_of[field]))
             if field in html_of
             else " ".join(getattr(self, field).split())
-            for field in fields
+            for field in self.searched_fields
         )
 
     @classmethod
