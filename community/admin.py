@@ -51,10 +51,32 @@ class EditConflictForm(forms.ModelForm):
     )
 
     def __init__(self, *args, **kwargs):
+        instance = kwargs.get("instance")
+        if instance is not None and reverted_from(instance) is not None and instance.pk:
+            # Before the fields take their initial values from the instance.
+            self._workflow_as_saved(instance)
         super().__init__(*args, **kwargs)
         self.saved_version = self._saved_version()
         self.fields["opened_at_version"].initial = self.saved_version
         self._links_as_in_revision()
+
+    @staticmethod
+    def _workflow_as_saved(revision):
+        """
+        A revert restores content, not workflow: whether and when readers see
+        the row, its acceptance and its correction link stay as they are now.
+        Those change through the services (community/services.py), whose checks
+        a revision from before them would skip: reverting a correction to its
+        first draft used to unpublish it and leave the post with no answer.
+        """
+        fields = [
+            revision._meta.get_field(name).attname
+            for name in getattr(revision, "workflow_fields", ())
+        ]
+        if fields:
+            saved = type(revision)._base_manager.filter(pk=revision.pk).values(*fields).first()
+            for name, value in (saved or {}).items():
+                setattr(revision, name, value)
 
     def _links_as_in_revision(self):
         # A revision being reverted is a row built from its historical record,
@@ -83,7 +105,9 @@ class EditConflictForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         opened = cleaned.get("opened_at_version")
-        if self.saved_version and opened and opened != self.saved_version:
+        # A form that does not say when it was opened cannot be checked, so it
+        # is refused as a conflict rather than allowed to overwrite.
+        if self.saved_version and opened != self.saved_version:
             raise forms.ValidationError(
                 "이 화면을 연 뒤에 다른 편집자가 이 항목을 저장했습니다. 덮어쓰지 않도록 "
                 "저장하지 않았습니다. 페이지를 새로 고쳐 바뀐 내용을 확인한 뒤 다시 고쳐 주세요.",
@@ -110,7 +134,11 @@ class EditorialAdmin(SimpleHistoryAdmin):
         # (A revert's form starts from the revision, so it always saves.)
         if change and not form.has_changed() and reverted_from(obj) is None:
             return
-        super().save_model(request, obj, form, change)
+        self.save_edited(request, obj, form)
+
+    def save_edited(self, request, obj, form):
+        """Save a row the editor changed; a model with a workflow saves through its service."""
+        obj.save()
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history passes both ids to the ORM as they are: a revision id
@@ -135,41 +163,84 @@ class MarkdownPreviewAdmin(EditorialAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class AnswerForm(EditConflictForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if reverted_from(self.instance) is not None and self.instance.pk:
-            # A revert keeps which answer this one corrects: only marking an
-            # answer incorrect sets that link, after checking the correction
-            # may replace it (services.mark_answer_incorrect).
-            self.instance.corrects_id = (
-                Answer._base_manager.filter(pk=self.instance.pk)
-                .values_list("corrects_id", flat=True)
-                .first()
+class ReaderImpactForm(EditConflictForm):
+    """
+    Asks before a save takes something away from readers (an answer, a post,
+    an acceptance): the form says what readers will see instead, and saves
+    only once the editor ticks the box. Leaving the page cancels.
+    """
+
+    confirm_reader_impact = forms.BooleanField(
+        label="독자에게 보이는 변화를 확인했습니다", required=False, widget=forms.HiddenInput
+    )
+
+    def reader_impact(self):
+        """What readers lose with this save, in a sentence, or None."""
+        return None
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        impact = self.reader_impact()
+        if impact and not self.cleaned_data.get("confirm_reader_impact"):
+            self.fields["confirm_reader_impact"].widget = forms.CheckboxInput()
+            self.add_error(
+                None,
+                f"{impact} 그래도 저장하려면 '독자에게 보이는 변화를 확인했습니다'를 "
+                "체크하고 다시 저장하세요. 저장하지 않으려면 이 화면을 닫으세요.",
             )
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.instance.is_accepted and cleaned.get("status") not in (
-            None,
-            Answer.Status.PUBLISHED,
-            Answer.Status.INCORRECT,
-        ):
-            self.add_error(
-                "status", "채택된 답변은 게시 상태여야 합니다. 먼저 다른 답변을 채택해 주세요."
-            )
-        if cleaned.get("status") == Answer.Status.INCORRECT:
-            # Marking incorrect withdraws the acceptance; the service saves it.
-            self.instance.is_accepted = False
-        return cleaned
+
+class PostForm(ReaderImpactForm):
+    def reader_impact(self):
+        if not self.instance.pk or not Post.objects.published().filter(pk=self.instance.pk):
+            return None
+        if self.instance.is_live:
+            return None
+        return (
+            "저장하면 이 글이 목록과 검색에서 빠지고, 글 주소를 여는 독자는 "
+            "'페이지를 찾을 수 없습니다'를 보게 됩니다."
+        )
+
+
+class AnswerForm(ReaderImpactForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.fields["status"]
+        status.help_text = (
+            "게시됨: 저장하는 즉시 독자에게 보입니다. 초안: 편집자만 봅니다. "
+            "오답: 이유(편집자 메모)와 함께 보관되어, 독자에게는 접힌 채로 보입니다."
+        )
+        if not self.instance.pk:
+            # An editor writing an answer in the admin writes it to publish it.
+            status.initial = Answer.Status.PUBLISHED
+
+    def reader_impact(self):
+        answer = self.instance
+        if not answer.pk or answer.is_public or answer.is_incorrect:
+            return None
+        saved = Answer._base_manager.filter(pk=answer.pk).values("status", "is_accepted").first()
+        if saved is None or saved["status"] != Answer.Status.PUBLISHED:
+            return None
+        remaining = Answer.objects.public().filter(post=answer.post_id).exclude(pk=answer.pk)
+        lost = "채택된 이 답변" if saved["is_accepted"] else "이 답변"
+        if remaining.exists():
+            instead = f"남은 답변 {remaining.count()}개가 보이고, 채택된 답변은 없습니다."
+            if not saved["is_accepted"]:
+                instead = f"남은 답변 {remaining.count()}개가 보입니다."
+        else:
+            instead = "'아직 답변이 없습니다'가 보입니다."
+        return f"저장하면 {lost}이 독자에게서 사라집니다. 이 글에는 {instead}"
 
     def _post_clean(self):
         super()._post_clean()
         # Django leaves out the constraints naming a field the form does not edit,
         # and is_accepted is read-only: moving an accepted answer to a post that
-        # has one, or reverting to a revision where it was accepted, would
-        # otherwise fail in the database instead of as a form error.
+        # has one would otherwise fail in the database instead of as a form
+        # error. They are checked on the answer as the service will save it.
         if not self.errors:
+            self.instance.follow_status()
             try:
                 self.instance.validate_constraints()
             except ValidationError as error:
@@ -190,6 +261,7 @@ class AnswerInline(admin.StackedInline):
         "editor_note",
         "corrects",
         "opened_at_version",
+        "confirm_reader_impact",
     ]
     readonly_fields = ["is_accepted", "corrects"]
     show_change_link = True
@@ -200,6 +272,7 @@ class AnswerInline(admin.StackedInline):
 
 @admin.register(Post)
 class PostAdmin(EditorialAdmin):
+    form = PostForm
     list_display = ["title", "kind", "status", "published_at", "answer_total", "updated_at"]
     list_filter = ["status", "kind", "tags", "formats"]
     # The body as readers see it, as on the site: a phrase that Markdown
@@ -212,7 +285,10 @@ class PostAdmin(EditorialAdmin):
     inlines = [AnswerInline]
     fieldsets = [
         (None, {"fields": ["kind", "title", "slug", "body", "opened_at_version"]}),
-        ("게시", {"fields": ["status", "published_at", "author_name", "tags"]}),
+        (
+            "게시",
+            {"fields": ["status", "published_at", "author_name", "tags", "confirm_reader_impact"]},
+        ),
         ("참고 자료", {"fields": ["formats", "hardware_tiers", "scenarios"]}),
     ]
 
@@ -222,6 +298,17 @@ class PostAdmin(EditorialAdmin):
     @admin.display(description="답변 수", ordering="answer_total")
     def answer_total(self, post):
         return post.answer_total
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Answer:
+            return super().save_formset(request, form, formset, change)
+        # The inline's answers save through the same service as the answer's
+        # own page, so their status follows the same workflow.
+        for answer in formset.save(commit=False):
+            services.save_answer(answer=answer)
+        for answer in formset.deleted_objects:
+            answer.delete()
+        formset.save_m2m()
 
 
 class AnswerAdminForm(AnswerForm):
@@ -258,7 +345,7 @@ class AnswerAdminForm(AnswerForm):
 @admin.register(Answer)
 class AnswerAdmin(EditorialAdmin):
     form = AnswerAdminForm
-    list_display = ["__str__", "status", "is_accepted", "is_correction", "published_at"]
+    list_display = ["__str__", "post", "status", "is_accepted", "is_correction", "published_at"]
     list_filter = ["status", "is_accepted", "post__kind"]
     list_select_related = ["post"]
     search_fields = ["search_text", "post__title", "editor_note", "source_label"]
@@ -281,6 +368,7 @@ class AnswerAdmin(EditorialAdmin):
                     "correction",
                     "corrects",
                     "opened_at_version",
+                    "confirm_reader_impact",
                 ],
                 "description": "틀린 답변은 지우지 말고 상태를 '오답'으로 바꾸고 이유를 적은 뒤 "
                 "정정 답변을 고르세요. 오답은 보관되고 독자에게는 정정 답변이 보입니다.",
@@ -292,15 +380,8 @@ class AnswerAdmin(EditorialAdmin):
     def is_correction(self, answer):
         return answer.is_correction
 
-    def save_model(self, request, obj, form, change):
-        if obj.status == Answer.Status.INCORRECT and (
-            "status" in form.changed_data or form.cleaned_data.get("correction")
-        ):
-            services.mark_answer_incorrect(
-                answer=obj, note=obj.editor_note, correction=form.cleaned_data.get("correction")
-            )
-        else:
-            super().save_model(request, obj, form, change)
+    def save_edited(self, request, obj, form):
+        services.save_answer(answer=obj, correction=form.cleaned_data.get("correction"))
 
     @admin.action(description="선택한 답변을 채택 (게시글마다 하나)")
     def accept_selected(self, request, queryset):

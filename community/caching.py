@@ -63,6 +63,8 @@ def cached_page(view):
                 response.render()  # the sitemaps' views answer with one
             if response.status_code != 200 or response.cookies:
                 return _revalidate(response)
+            if _is_private(response):
+                return response  # the view's own answer, for this visitor only
             # Compressed once here, not on every request, and kept only so: a
             # sitemap page is 600 KB of XML and 60 KB gzipped.
             compressed = compress_string(response.content)
@@ -159,9 +161,15 @@ REVALIDATE = "no-cache, public"
 
 
 def _revalidate(response):
-    # Set outright: these views set no cache headers of their own to merge with.
-    response["Cache-Control"] = REVALIDATE
+    # Set outright: these views set no cache headers of their own to merge
+    # with, but for a page meant for one visitor (an editor's preview).
+    if not _is_private(response):
+        response["Cache-Control"] = REVALIDATE
     return response
+
+
+def _is_private(response):
+    return "private" in response.get("Cache-Control", "")
 
 
 def content_changed(sender, **kwargs):

@@ -1,4 +1,11 @@
-"""Editorial workflows that touch several rows at once."""
+"""
+Editorial workflows that touch several rows at once.
+
+An answer's status, its acceptance and its correction link change here and
+nowhere else: the admin's answer page, its inline under a post and its revert
+page all call these functions, so "a wrong answer loses its acceptance" or "a
+correction is published and accepted" hold however an editor gets there.
+"""
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +28,7 @@ def mark_answer_incorrect(*, answer: Answer, note: str, correction: Answer | Non
         correction.check_can_correct(answer)
     answer.status = Answer.Status.INCORRECT
     answer.editor_note = note
-    answer.is_accepted = False
+    answer.follow_status()
     answer.full_clean()
     answer.save()
     if correction is not None:
@@ -45,6 +52,25 @@ def accept_answer(*, answer: Answer) -> Answer:
         previous.is_accepted = False
         previous.save()
     answer.is_accepted = True
+    answer.full_clean()
+    answer.save()
+    return answer
+
+
+@transaction.atomic
+def save_answer(*, answer: Answer, correction: Answer | None = None) -> Answer:
+    """
+    Save an answer an editor changed, with the workflow its status asks for.
+
+    The status on `answer` is the one the editor chose. "Incorrect" runs
+    `mark_answer_incorrect` (with the editors' note and the optional
+    `correction`); any other status settles acceptance and the date it was
+    marked (`Answer.follow_status`). The text and the other fields are saved
+    as they are.
+    """
+    if answer.is_incorrect:
+        return mark_answer_incorrect(answer=answer, note=answer.editor_note, correction=correction)
+    answer.follow_status()
     answer.full_clean()
     answer.save()
     return answer

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -21,6 +22,7 @@ from community.models import (
 )
 from community.models.reference import in_comparison_order
 from community.pagination import Cursor, InvalidCursor, paginate_newest_first
+from community.timeline import post_timeline
 
 HOME_LATEST_COUNT = 5
 KIND_CHOICES = dict(Post.Kind.choices)
@@ -141,27 +143,47 @@ def tag_detail(request, slug):
     return _community_list(request, tag=get_object_or_404(Tag, slug=slug))
 
 
-def _post_context(slug):
-    post = get_object_or_404(Post.objects.published().for_detail(), slug=slug)
+def _post_context(request, slug):
+    post = get_object_or_404(Post.objects.visible_to(request.user).for_detail(), slug=slug)
     related = (
         Post.objects.published()
         .only("title", "slug", "kind", "published_at")
         .newest_related_to(post, RELATED_COUNT)
     )
-    return {"post": post, "related_posts": related}
+    return {"post": post, "related_posts": related, "is_preview": not post.is_live}
+
+
+def _render_post(request, template, context):
+    response = render(request, template, context)
+    if context["is_preview"]:
+        # An editor's preview of a draft or a scheduled post: never stored by
+        # the page cache (cached_page keeps only public responses) or a browser.
+        add_never_cache_headers(response)
+    return response
 
 
 @require_safe
 @cached_page
 def post_detail(request, slug):
-    return render(request, "community/post_detail.html", _post_context(slug))
+    return _render_post(request, "community/post_detail.html", _post_context(request, slug))
 
 
 @require_safe
 @cached_page
 def post_modal(request, slug):
     """The post page's article alone: the list's dialog shows it."""
-    return render(request, "community/post_detail.html#post_article", _post_context(slug))
+    context = _post_context(request, slug)
+    return _render_post(request, "community/post_detail.html#post_article", context)
+
+
+@require_safe
+@cached_page
+def post_history(request, slug):
+    """What readers saw change on a post: its public revisions and corrections."""
+    post = get_object_or_404(Post.objects.published().with_answers_on_record(), slug=slug)
+    return render(
+        request, "community/post_history.html", {"post": post, "timeline": post_timeline(post)}
+    )
 
 
 @require_safe

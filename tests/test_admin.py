@@ -33,6 +33,7 @@ def answer_form_data(answer, **changes):
         "editor_note": answer.editor_note,
         "correction": "",
         "corrects": answer.corrects_id or "",
+        "opened_at_version": answer.updated_at.isoformat(),
     }
     return {**data, **changes}
 
@@ -91,9 +92,12 @@ def test_an_editor_marks_an_answer_incorrect_and_links_its_correction(editor_cli
     # The change is in the history, with the editor who made it.
     assert wrong.history.first().history_user.username == "editor"
 
-    page = editor_client.get(post.get_absolute_url())
-    assert "하드웨어에 따라 다릅니다" in page.content.decode()
-    assert "AWQ 4-bit를 추천드립니다" not in page.content.decode()
+    # Readers get the correction first; the wrong answer follows, collapsed and marked.
+    html = editor_client.get(post.get_absolute_url()).content.decode()
+    corrected_at = html.index("하드웨어에 따라 다릅니다")
+    collapsed_at = html.index(f'<details class="answer answer--incorrect" id="answer-{wrong.uid}">')
+    assert corrected_at < collapsed_at < html.index("AWQ 4-bit를 추천드립니다")
+    assert wrong.marked_incorrect_at is not None
 
 
 def test_marking_incorrect_without_a_note_is_a_form_error(editor_client):
@@ -244,13 +248,14 @@ def test_reverting_from_a_page_left_open_does_not_undo_a_later_correction(editor
     wrong.refresh_from_db()
     assert wrong.status == "incorrect" and wrong.editor_note == "명백한 오답"
 
-    # From a page opened afterwards the revert is checked as any save: the old
-    # revision was the accepted answer, and the post has another one now.
+    # From a page opened afterwards the revert restores the text and keeps the
+    # judgement: the old revision was the accepted answer, but a revert does
+    # not change status or acceptance.
     response = editor_client.post(url, opened_form(editor_client, url))
-    assert response.status_code == 200
-    assert "한 게시글에는 채택된 답변이 하나만 있을 수 있습니다" in response.content.decode()
+    assert response.status_code == 302
     wrong.refresh_from_db()
-    assert wrong.status == "incorrect"
+    assert wrong.status == "incorrect" and wrong.editor_note == "명백한 오답"
+    assert not wrong.is_accepted
 
 
 def test_an_editor_cannot_open_user_management(editor_client):

@@ -57,7 +57,12 @@ def test_a_correction_shows_on_the_next_request(client, db):
     assert "틀린 답변입니다" in client.get(post.get_modal_url()).content.decode()
     services.mark_answer_incorrect(answer=wrong, note="오답", correction=correction)
     html = client.get(post.get_modal_url()).content.decode()
-    assert "정정한 답변입니다" in html and "틀린 답변입니다" not in html
+    # The wrong answer moves below the correction, into the collapsed 오답 section.
+    assert (
+        html.index("정정한 답변입니다")
+        < html.index("answer--incorrect")
+        < html.index("틀린 답변입니다")
+    )
     assert "정정됨" in client.get("/community/").content.decode()
 
 

@@ -169,12 +169,19 @@ def test_odd_page_parameters_give_a_sensible_page(client, seeded, query):
     assert response.status_code != 500
 
 
-def test_post_page_shows_the_corrected_answer_not_the_wrong_one(client, seeded):
+def test_post_page_shows_the_corrected_answer_first_and_the_wrong_one_marked(client, seeded):
     post = Post.objects.get(slug="llama-3-70b-quantization")
     html = client.get(post.get_absolute_url()).content.decode()
     assert "채택된 답변" in html and "정정 답변" in html
     assert "https://gemini.google.com/app/6bbcb4fb898ae6eb?hl=ko" in html
-    assert "GPTQ 대비 약 1.5배 빠른" not in html  # the wrong answer's text
+    # The wrong answer's text follows the correction, collapsed, marked and explained.
+    wrong_section = html.index("오답으로 판정된 답변 1개")
+    assert html.index("이전에 올라온 답변이 틀린 것으로 확인되어") < wrong_section
+    assert wrong_section < html.index('<details class="answer answer--incorrect"')
+    assert wrong_section < html.index("GPTQ 대비 약 1.5배 빠른")
+    assert wrong_section < html.index("여기까지 내용은 명백히 오답입니다")
+    assert '오답 판정 <time datetime="2026-11-20T16:45:00+09:00">2026. 11. 20.</time>' in html
+    assert f'href="{post.get_history_url()}"' in html
     assert "이전에 올라온 답변이 틀린 것으로 확인되어" in html
     assert '<span class="badge badge--corrected">정정됨</span>' in html
     uncorrected = Post.objects.get(slug="which-gguf-file")
@@ -189,7 +196,7 @@ def test_the_partial_for_each_post_holds_only_that_post(client, seeded):
     own_text = {}
     for post in posts:
         # Reference records (tiers, formats, scenarios) are shared, not another post's text.
-        html = [post.body_html, *(a.body_html for a in post.public_answers)]
+        html = [post.body_html, *(a.body_html for a in post.answers_on_record)]
         html += [t.rationale_html for t in post.hardware_tiers.all()]
         for fmt in post.formats.all():
             html += [fmt.tip_html, fmt.features_html]

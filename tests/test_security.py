@@ -248,6 +248,7 @@ def test_an_answer_reverts_to_an_earlier_revision_in_the_admin(admin_client, db)
         "editor_note": "",
         "correction": "",
         "corrects": "",
+        "opened_at_version": answer.updated_at.isoformat(),
     }
     response = admin_client.post(revert_url, data)
     assert response.status_code == 302, response.content.decode()[:2000]

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from markdownx.models import MarkdownxField
@@ -75,6 +76,13 @@ class PostQuerySet(models.QuerySet):
     def published(self):
         """Posts a reader may see: published, and not scheduled for later."""
         return self.filter(status=Post.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """The posts `user` may open: what readers see, and for editors also drafts
+        and scheduled posts, which their pages show as a preview."""
+        if user.is_active and user.is_staff and user.has_perm("community.change_post"):
+            return self.all()
+        return self.published()
 
     def next_publication_date(self):
         """When the earliest post scheduled for later is published, or None."""
@@ -145,12 +153,19 @@ class PostQuerySet(models.QuerySet):
         """`for_list()`, plus the text that result snippets are cut from."""
         return self.for_list().defer(None).defer("body", "body_html")
 
+    def with_answers_on_record(self):
+        """Posts with their public and wrong answers loaded in one query
+        (`Post.public_answers`, `Post.incorrect_answers` split them)."""
+        # The search text is a second copy of the body that pages never show.
+        answers = Answer.objects.on_record().best_first().defer("search_text")
+        return self.defer("search_text").prefetch_related(
+            Prefetch("answers", queryset=answers, to_attr="answers_on_record")
+        )
+
     def for_detail(self):
         """A post with everything its page and modal show, in a fixed number of queries."""
         # No correction badge annotation: Post.has_correction reads the answers loaded here.
-        # The search text is a second copy of the body that pages never show.
-        answers = Answer.objects.public().best_first().defer("search_text")
-        return self.defer("search_text").prefetch_related(
+        return self.with_answers_on_record().prefetch_related(
             "tags",
             Prefetch("formats", queryset=FormatProfile.objects.with_software()),
             Prefetch(
@@ -158,7 +173,6 @@ class PostQuerySet(models.QuerySet):
                 queryset=HardwareTier.objects.select_related("recommended_format"),
             ),
             Prefetch("scenarios", queryset=Scenario.objects.with_details()),
-            Prefetch("answers", queryset=answers, to_attr="public_answers"),
         )
 
 
@@ -206,6 +220,9 @@ class Post(RenderedMarkdownModel):
 
     rendered_fields = (("body", "body_html"),)
     searched_fields = ("body",)
+    # Whether and when readers see the post. A revert in the admin restores the
+    # post's content and keeps these as they are now.
+    workflow_fields = ("status", "published_at")
 
     # A search result carries its title and snippet with the match marked
     # (community/search.py); every other list shows the plain title and excerpt.
@@ -254,6 +271,9 @@ class Post(RenderedMarkdownModel):
     def get_modal_url(self):
         return reverse("community:post_modal", kwargs={"slug": self.slug})
 
+    def get_history_url(self):
+        return reverse("community:post_history", kwargs={"slug": self.slug})
+
     def natural_key(self):
         return (self.slug,)
 
@@ -271,7 +291,39 @@ class Post(RenderedMarkdownModel):
     def derived_field_names(cls):
         return [*super().derived_field_names(), "excerpt"]
 
+    @property
+    def is_live(self):
+        """Readers see it: published, and its date has come (`PostQuerySet.published()`)."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
     # The properties below read what `for_detail()` prefetched.
+
+    @cached_property
+    def public_answers(self):
+        """The answers readers read, the accepted (corrected) one first."""
+        self._link_corrections()
+        return [a for a in self.answers_on_record if a.is_public]
+
+    @cached_property
+    def incorrect_answers(self):
+        """The answers judged wrong, kept for readers to audit, oldest first."""
+        self._link_corrections()
+        return [a for a in self.answers_on_record if a.is_incorrect]
+
+    def _link_corrections(self):
+        # Each side of a correction learns the other from the answers already
+        # loaded: no query per answer.
+        by_pk = {a.pk: a for a in self.answers_on_record}
+        for answer in self.answers_on_record:
+            answer.corrected_answer = by_pk.get(answer.corrects_id)
+            answer.correcting_answer = None
+        for answer in self.answers_on_record:
+            if answer.corrected_answer is not None and answer.is_public:
+                answer.corrected_answer.correcting_answer = answer
 
     @cached_property
     def has_correction(self):
@@ -301,8 +353,15 @@ class Post(RenderedMarkdownModel):
 
 class AnswerQuerySet(models.QuerySet):
     def public(self):
-        """Answers a reader may see; incorrect, superseded and draft answers never are."""
+        """Answers a reader reads as answers; incorrect, superseded and draft answers never
+        are. Lists count these, and search finds only these."""
         return self.filter(status=Answer.Status.PUBLISHED)
+
+    def on_record(self):
+        """What a post's page shows: its public answers, and the wrong ones, kept and
+        marked so that readers can check a correction. Drafts and superseded answers
+        stay with the editors."""
+        return self.filter(status__in=[Answer.Status.PUBLISHED, Answer.Status.INCORRECT])
 
     def best_first(self):
         """The accepted answer first, then the rest oldest first."""
@@ -360,6 +419,7 @@ class Answer(RenderedMarkdownModel):
         verbose_name="정정 대상 답변",
     )
     published_at = models.DateTimeField("답변일", default=timezone.now)
+    marked_incorrect_at = models.DateTimeField("오답 판정일", null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -368,6 +428,16 @@ class Answer(RenderedMarkdownModel):
 
     rendered_fields = (("body", "body_html"),)
     searched_fields = ("body",)
+    # What the correction services decide (community/services.py). A revert in
+    # the admin restores an answer's text and source, never these.
+    workflow_fields = (
+        "status",
+        "is_accepted",
+        "corrects",
+        "editor_note",
+        "published_at",
+        "marked_incorrect_at",
+    )
 
     class Meta:
         ordering = ["post", "-is_accepted", "published_at", "id"]
@@ -392,7 +462,11 @@ class Answer(RenderedMarkdownModel):
         ]
 
     def __str__(self):
-        return f"{self.post} — {self.get_status_display()} 답변"
+        # Editors pick answers by this name (the correction picker, the list):
+        # two answers to one post differ by their first words and their date.
+        opening = Truncator(self.search_text or self.body).words(6, truncate="…")
+        day = date_format(timezone.localtime(self.published_at), "Y-m-d")
+        return f"“{opening}” ({day}, {self.get_status_display()})"
 
     def clean(self):
         if self.corrects_id is not None:
@@ -410,6 +484,24 @@ class Answer(RenderedMarkdownModel):
     @property
     def is_correction(self):
         return self.corrects_id is not None
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.PUBLISHED
+
+    def follow_status(self):
+        """Set what the status decides: only a published answer stays accepted, and
+        an incorrect one keeps the date it was marked (now, the first time)."""
+        if not self.is_public:
+            self.is_accepted = False
+        if not self.is_incorrect:
+            self.marked_incorrect_at = None
+        elif self.marked_incorrect_at is None:
+            self.marked_incorrect_at = timezone.now()
+
+    @property
+    def is_incorrect(self):
+        return self.status == self.Status.INCORRECT
 
     def check_can_correct(self, wrong):
         """Raise ValidationError unless this answer, as saved, may replace the `wrong`
