@@ -185,6 +185,9 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = BASE_DIR / "media"
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# Korean for what the admin's libraries leave in English (django-simple-history's
+# pages, the date widgets' time zone note).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Markdown ---------------------------------------------------------------
 # The admin's live preview renders with the very function that renders

@@ -1,3 +1,6 @@
+import dataclasses
+from datetime import datetime
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -8,6 +11,8 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from community import services
 from community.models import (
@@ -102,6 +107,16 @@ class EditConflictForm(forms.ModelForm):
         saved = rows.values_list("updated_at", flat=True).first()
         return saved.isoformat() if saved else ""
 
+    def _post_clean(self):
+        super()._post_clean()
+        # The admin's date and time inputs have no microseconds: a date the
+        # editor did not touch would lose its own, and every save would log a
+        # change of it. It keeps the value it has.
+        untouched = set(self.fields) - set(self.changed_data)
+        for name, value in self.initial.items():
+            if isinstance(value, datetime) and name in untouched and not self.has_error(name):
+                setattr(self.instance, name, value)
+
     def clean(self):
         cleaned = super().clean()
         opened = cleaned.get("opened_at_version")
@@ -116,6 +131,28 @@ class EditConflictForm(forms.ModelForm):
         return cleaned
 
 
+class RevisionChanges(HistoricalRecordContextHelper):
+    """What a revision changed, as the history page lists it: the fields an editor
+    edits, in Korean, without the HTML and search text made from them."""
+
+    def context_for_delta_changes(self, delta):
+        derived = {"updated_at", *getattr(self.model, "derived_field_names", list)()}
+        changes = [change for change in delta.changes if change.field not in derived]
+        return super().context_for_delta_changes(dataclasses.replace(delta, changes=changes))
+
+    def stringify_delta_change_values(self, change, old, new):
+        return super().stringify_delta_change_values(change, _readable(old), _readable(new))
+
+
+def _readable(value):
+    # A foreign key that was empty reads "Deleted 답변 (pk=None)" otherwise.
+    if value is None or (isinstance(value, DeletedObject) and value.pk is None):
+        return "없음"
+    if isinstance(value, bool):
+        return "예" if value else "아니요"
+    return value
+
+
 class EditorialAdmin(SimpleHistoryAdmin):
     """
     The admin of a record editors change: its history (django-simple-history),
@@ -124,6 +161,8 @@ class EditorialAdmin(SimpleHistoryAdmin):
     """
 
     form = EditConflictForm
+    object_history_list_template = "admin/revision_list.html"
+    object_history_form_template = "admin/revision_form.html"
 
     class Media:
         css = {"all": ["css/admin.css"]}
@@ -134,7 +173,18 @@ class EditorialAdmin(SimpleHistoryAdmin):
         # (A revert's form starts from the revision, so it always saves.)
         if change and not form.has_changed() and reverted_from(obj) is None:
             return
+        obj._history_user = request.user
         self.save_edited(request, obj, form)
+
+    def log_change(self, request, obj, message):
+        # Nothing saved, nothing to log ("변경된 필드가 없습니다" on every
+        # unchanged save, as Django does, fills the log with non-events).
+        if message:
+            return super().log_change(request, obj, message)
+        return None
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return RevisionChanges(self.model, historical_record)
 
     def save_edited(self, request, obj, form):
         """Save a row the editor changed; a model with a workflow saves through its service."""
