@@ -179,11 +179,21 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Pictures editors put in posts (community/images.py). Any storage backend
+    # (django-storages' S3 one, say) by naming it; MEDIA_URL then says where it
+    # serves from, and the CSP below lets pages show images from there.
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"
+        )
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-MEDIA_URL = "media/"
-MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+IMAGE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+# About a 6000 by 4000 photo; the pixels are decoded, so this bounds memory too.
+IMAGE_UPLOAD_MAX_PIXELS = 25_000_000
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Korean for what the admin's libraries leave in English (django-simple-history's
 # pages, the date widgets' time zone note).
@@ -194,8 +204,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # published HTML, so editors see what readers will see.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "community.markdown.render_markdown"
 MARKDOWNX_URLS_PATH = "/markdownx/markdownify/"
-# Uploads are switched off (community/editor_views.py says why); this path
-# answers the editor's drag-and-drop with a refusal.
+# Where the editor's drag-and-drop sends a picture (community/editor_views.py).
 MARKDOWNX_UPLOAD_URLS_PATH = "/markdownx/upload/"
 
 # --- Security headers -----------------------------------------------------
@@ -206,7 +215,7 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *([MEDIA_URL] if "://" in MEDIA_URL else [])],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],

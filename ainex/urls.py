@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps_views
 from django.templatetags.static import static
@@ -7,6 +8,7 @@ from django.views.decorators.http import require_GET, require_safe
 from django.views.generic import RedirectView, TemplateView
 
 from community import editor_views
+from community import views as community_views
 from community.caching import cached_page
 from community.sitemaps import SITEMAPS
 
@@ -40,3 +42,13 @@ urlpatterns = [
     ),
     path("", include("community.urls")),
 ]
+
+if settings.MEDIA_URL.startswith("/"):
+    # Pictures in the local media folder; a storage elsewhere serves its own.
+    urlpatterns.append(
+        path(
+            f"{settings.MEDIA_URL.strip('/')}/<path:name>",
+            community_views.uploaded_image,
+            name="uploaded_image",
+        )
+    )

@@ -2,6 +2,7 @@ import dataclasses
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import router, transaction
@@ -30,7 +31,16 @@ from community.models import (
     Tag,
 )
 
-MARKDOWN_EDITOR = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+
+class MarkdownEditor(AdminMarkdownxWidget):
+    """markdownx's editor, telling static/js/admin-image-upload.js the upload limit so
+    that a file over it is refused before it is sent."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"data-image-max-bytes": settings.IMAGE_UPLOAD_MAX_BYTES, **(attrs or {})})
+
+
+MARKDOWN_EDITOR = {MarkdownxField: {"widget": MarkdownEditor}}
 
 admin.site.site_header = "AiNex 편집실"
 admin.site.site_title = "AiNex 편집실"
@@ -166,6 +176,7 @@ class EditorialAdmin(SimpleHistoryAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        js = ["js/admin-image-upload.js"]
 
     def save_model(self, request, obj, form, change):
         # A save that changes nothing leaves the row as it is: bumping its
@@ -209,7 +220,7 @@ class MarkdownPreviewAdmin(EditorialAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in self.markdown_preview_fields:
-            kwargs["widget"] = AdminMarkdownxWidget
+            kwargs["widget"] = MarkdownEditor
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 

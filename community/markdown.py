@@ -8,8 +8,9 @@ inside a sentence or a table cell, with only inline markup allowed. Everything n
 on the allow-lists below is dropped by nh3: script and style elements, event-handler
 attributes, inline styles, and any URL whose scheme is not http, https or mailto
 (so javascript:, data: and vbscript: links lose their href). Images are not
-allowed: uploads are switched off and pages make no request to other hosts, so an
-image could only ever be a tracking pixel or a broken picture.
+allowed only as pictures this site stored (community/images.py), with their width and
+height and lazy loading; pages make no request to other hosts, so any other image
+becomes its description.
 """
 
 from html import unescape
@@ -17,6 +18,10 @@ from html import unescape
 import markdown
 import nh3
 from django.utils.html import strip_tags
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+
+from community.images import size_from_url
 
 MARKDOWN_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 # Column alignment as the align attribute, which the sanitizer keeps; the
@@ -43,6 +48,7 @@ ALLOWED_TAGS = {
     "h6",
     "hr",
     "i",
+    "img",
     "ins",
     "kbd",
     "li",
@@ -72,6 +78,7 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align", "colspan", "rowspan", "scope"},
     "td": {"align", "colspan", "rowspan"},
     "ol": {"start"},
+    "img": {"src", "alt", "width", "height", "loading", "decoding"},
 }
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
@@ -81,12 +88,45 @@ INLINE_TAGS = {"a", "abbr", "b", "br", "code", "del", "em", "i", "kbd", "mark", 
 INLINE_TAGS |= {"strong", "sub", "sup"}
 
 
+class UploadedImages(Treeprocessor):
+    """A picture this site stored gets its width and height (no layout shift while it
+    loads) and loads lazily; any other picture is replaced by its description."""
+
+    def run(self, root):
+        for image in root.iter("img"):
+            size = size_from_url(image.get("src", ""))
+            if size is None:
+                description = image.get("alt", "")
+                image.attrib.clear()
+                image.tag, image.text = "span", description
+                continue
+            image.set("width", str(size[0]))
+            image.set("height", str(size[1]))
+            image.set("loading", "lazy")
+            image.set("decoding", "async")
+
+
+class UploadedImagesExtension(Extension):
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(UploadedImages(md), "uploaded_images", 0)
+
+
+def _keep_attribute(element, attribute, value):
+    # The Markdown above never lets another picture through; raw HTML could.
+    if element == "img" and attribute == "src" and size_from_url(value) is None:
+        return None
+    if element == "img" and attribute in ("width", "height") and not value.isdecimal():
+        return None
+    return value
+
+
 def sanitize_html(html: str, tags=ALLOWED_TAGS) -> str:
     """Keep only allow-listed markup; links get rel=noopener noreferrer nofollow."""
     return nh3.clean(
         html,
         tags=tags,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_attribute,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,
@@ -99,7 +139,7 @@ def render_markdown(text: str) -> str:
         return ""
     html = markdown.markdown(
         text,
-        extensions=MARKDOWN_EXTENSIONS,
+        extensions=[*MARKDOWN_EXTENSIONS, UploadedImagesExtension()],
         extension_configs=MARKDOWN_EXTENSION_CONFIGS,
         output_format="html",
     )

@@ -1,8 +1,9 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_safe
 from community import search
 from community.caching import cached_page, list_facets
 from community.forms import AdvisorForm
+from community.images import CONTENT_TYPES, STORED_NAME
 from community.models import (
     FormatProfile,
     HardwareTier,
@@ -231,6 +233,20 @@ def advisor(request):
 def advisor_result(request):
     """The advisor's result alone, for updates while the reader types."""
     return render(request, "community/advisor.html#advisor_result", _advisor_context(request))
+
+
+@require_safe
+def uploaded_image(request, name):
+    """A picture from a post, where the local media folder holds it (community/images.py).
+    Served as the image type its name says, never guessed from its bytes (nosniff)."""
+    if not STORED_NAME.fullmatch(name) or not default_storage.exists(name):
+        raise Http404("그런 이미지가 없습니다.")
+    response = FileResponse(
+        default_storage.open(name), content_type=CONTENT_TYPES[name.rsplit(".", 1)[1]]
+    )
+    # The name holds a hash of the content: it never changes.
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
 
 
 @never_cache
