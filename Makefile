@@ -9,7 +9,7 @@ PORT ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: run dev test setup migrate seed static lint screenshots bench clean
+.PHONY: run dev test setup migrate seed static lint screenshots bench clean messages
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || \
@@ -66,6 +66,10 @@ screenshots: $(VENV)/.dev-installed seed static
 
 bench: $(VENV)/.dev-installed
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The Korean catalogs in locale/ (needs GNU gettext's msgfmt); the .mo files are committed.
+messages: setup
+	cd locale && ../$(PY) ../manage.py compilemessages --verbosity 0
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -113,7 +113,7 @@ def test_a_draft_revision_is_not_public_history(client, db):
     services.save_answer(answer=answer)
     html = client.get(post.get_history_url()).content.decode()
     assert "처음 초안" not in html
-    assert html.count("답변 (") == 1  # published once, never edited since
+    assert html.count("답변 “게시한 답변”") == 1  # published once, never edited since
 
 
 def test_the_history_page_has_a_fixed_query_budget(client, db, django_assert_num_queries):
