@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "markdownx",
     "simple_history",
     "axes",
+    "pagecache",
     "community",
 ]
 
@@ -64,8 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     # Serves cached public pages: what is above applies to them, what is below
-    # does not run for them (see community/caching.py).
-    "community.caching.CachedPageMiddleware",
+    # does not run for them (see pagecache/pages.py).
+    "pagecache.pages.CachedPageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -120,28 +121,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL")
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Each process's own copy of cached pages, in front of a shared cache.
-    "local_pages": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "local-pages",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
-    },
-}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:
-    CACHES["default"] = {
-        "BACKEND": "community.redis_cache.RedisCache",
-        "LOCATION": REDIS_URL,
-        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "ainex"),
+    CACHES = {
+        # Shared by every server process; Django's RedisCache, going on without
+        # Redis while it is down (pagecache/backends.py).
+        "default": {
+            "BACKEND": "pagecache.backends.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "ainex"),
+        },
+        # Each process's own copy of cached pages, in front of Redis.
+        "local_pages": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "local-pages",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
     }
 
 # Seconds a public page stays cached; any content save invalidates it sooner.
 # 0 turns page caching off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
-# Only a cache that every server process shares may hold the content version
-# (community.models.site); local memory is per process.
-CONTENT_VERSION_IN_CACHE = bool(REDIS_URL)
 
 # --- Auth -----------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

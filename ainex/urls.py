@@ -9,8 +9,8 @@ from django.views.generic import RedirectView, TemplateView
 
 from community import editor_views
 from community import views as community_views
-from community.caching import cached_page
 from community.sitemaps import SITEMAPS
+from pagecache.pages import cached_page
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -36,7 +36,7 @@ urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        require_safe(cached_page(sitemaps_views.sitemap)),
+        require_safe(cached_page(sitemaps_views.sitemap, query=["p"])),
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
@@ -52,3 +52,5 @@ if settings.MEDIA_URL.startswith("/"):
             name="uploaded_image",
         )
     )
+
+handler500 = "community.views.server_error"

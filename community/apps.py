@@ -6,24 +6,15 @@ class CommunityConfig(AppConfig):
     verbose_name = "커뮤니티"
 
     def ready(self):
-        # Cache invalidation listens to signals on purpose: admin inlines, bulk
-        # deletes, many-to-many edits and loaddata all change what pages show,
-        # and none of them goes through one method we could call it from.
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        # Signals on purpose: admin inlines, bulk deletes, many-to-many edits and
+        # loaddata all change what pages show, and none of them goes through one
+        # method we could call the page cache from.
+        from django.db.models.signals import post_delete, post_save
 
-        from community.caching import content_changed, tags_changed
-        from community.models import ContentVersion, Tag
+        from community.facets import tags_changed
+        from community.models import Post, Tag
+        from pagecache.models import watch_content
 
-        for model in self.get_models():
-            if model is ContentVersion or model._meta.label.split(".")[1].startswith("Historical"):
-                continue
-            post_save.connect(content_changed, sender=model, dispatch_uid=f"cache-{model}")
-            post_delete.connect(content_changed, sender=model, dispatch_uid=f"cache-d-{model}")
-            for field in model._meta.local_many_to_many:
-                m2m_changed.connect(
-                    content_changed,
-                    sender=field.remote_field.through,
-                    dispatch_uid=f"cache-{field}",
-                )
+        watch_content(self.get_models(), next_change=Post.objects.next_publication_date)
         post_save.connect(tags_changed, sender=Tag, dispatch_uid="facets-tag")
         post_delete.connect(tags_changed, sender=Tag, dispatch_uid="facets-d-tag")

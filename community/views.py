@@ -1,17 +1,21 @@
+import sys
+import uuid
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, connection
-from django.http import FileResponse, Http404, JsonResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import FileResponse, Http404, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from community import search
-from community.caching import cached_page, list_facets
+from community.facets import list_facets
 from community.forms import AdvisorForm
 from community.images import CONTENT_TYPES, STORED_NAME
 from community.models import (
@@ -25,10 +29,14 @@ from community.models import (
 from community.models.reference import in_comparison_order
 from community.pagination import Cursor, InvalidCursor, paginate_newest_first
 from community.timeline import post_timeline
+from pagecache.pages import cached_page
 
 HOME_LATEST_COUNT = 5
 KIND_CHOICES = dict(Post.Kind.choices)
 RELATED_COUNT = 5
+# The query parameters each cached view reads; any other is redirected away.
+LIST_QUERY = ("kind", "q", "cursor", "before", "after")
+ADVISOR_QUERY = tuple(AdvisorForm.base_fields)
 CSRF_FAILURE_REASON = (
     "보안 토큰(CSRF)이 없거나 맞지 않아 요청을 처리하지 않았습니다. "
     "폼을 보냈다면 페이지를 새로 고친 뒤 다시 보내 주세요."
@@ -115,7 +123,7 @@ def _community_list(request, tag=None):
 def _with(params, **changes):
     """This page's query string with the paging parameters replaced."""
     query = params.copy()
-    for name in ("before", "after", "cursor", "page"):
+    for name in ("before", "after", "cursor"):
         query.pop(name, None)
     for name, value in changes.items():
         query[name] = str(value)
@@ -127,7 +135,7 @@ def _query(params):
 
 
 @require_safe
-@cached_page
+@cached_page(query=(*LIST_QUERY, "tag"))
 def post_list(request):
     if slug := next(filter(None, request.GET.getlist("tag")), None):
         # A tag's list has one address, its own page: the chips and the search
@@ -140,7 +148,7 @@ def post_list(request):
 
 
 @require_safe
-@cached_page
+@cached_page(query=LIST_QUERY)
 def tag_detail(request, slug):
     return _community_list(request, tag=get_object_or_404(Tag, slug=slug))
 
@@ -222,14 +230,14 @@ def _advisor_context(request):
 
 
 @require_safe
-@cached_page
+@cached_page(query=ADVISOR_QUERY)
 def advisor(request):
     """The hardware-fit advisor: a GET form, so every answer has its own URL."""
     return render(request, "community/advisor.html", _advisor_context(request))
 
 
 @require_safe
-@cached_page
+@cached_page(query=ADVISOR_QUERY)
 def advisor_result(request):
     """The advisor's result alone, for updates while the reader types."""
     return render(request, "community/advisor.html#advisor_result", _advisor_context(request))
@@ -249,13 +257,50 @@ def uploaded_image(request, name):
     return response
 
 
+def server_error(request):
+    """handler500. A database that does not answer (down, restarting, out of
+    connections or of time) is a 503 that says to try again, not a bug."""
+    error = sys.exc_info()[1]
+    unavailable = isinstance(error, OperationalError | InterfaceError)
+    template = loader.get_template("503.html" if unavailable else "500.html")
+    response = HttpResponseServerError(template.render())
+    if unavailable:
+        response.status_code = 503
+        response["Retry-After"] = "5"
+    return response
+
+
 @never_cache
 @require_safe
 def healthz(request):
+    """
+    For the load balancer. 200 while the site can serve: "ok", or "degraded"
+    when the cache does not answer (pages are rendered in each process, slower
+    but correct). 503, "down", when the database does not answer.
+    """
+    checks = {
+        "database": "ok" if _database_answers() else "unavailable",
+        "cache": "ok" if _cache_answers() else "unavailable",
+    }
+    if checks["database"] != "ok":
+        return JsonResponse({"status": "down", **checks}, status=503)
+    status = "ok" if checks["cache"] == "ok" else "degraded"
+    return JsonResponse({"status": status, **checks})
+
+
+def _database_answers():
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return False
+    return True
+
+
+def _cache_answers():
+    # A key of its own per check: processes checking at once do not read each
+    # other's. The Redis backend answers a failure as a miss (pagecache/backends.py).
+    key, probe = f"healthz:{uuid.uuid4().hex}", "ok"
+    cache.set(key, probe, 10)
+    return cache.get(key) == probe

@@ -17,13 +17,12 @@ def _plain_static_storage(settings):
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
     # Each test gets its own local-memory cache, whatever REDIS_URL says: test
-    # transactions never commit, so the after-commit invalidation of the shared
-    # (Redis) mode cannot run here. tests/test_scale_out.py covers that mode
-    # with real server processes.
+    # transactions never commit, so the after-commit announcement of the shared
+    # (Redis) mode cannot run here. tests/test_scale_out.py and test_faults.py
+    # cover that mode with real server processes.
     from django.core.cache import cache
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    settings.CONTENT_VERSION_IN_CACHE = False
     cache.clear()
     yield
     cache.clear()

@@ -8,8 +8,9 @@ from django.core.cache import cache
 from django.db import OperationalError
 from django.utils import timezone
 
-from community import caching, services
-from community.models import ContentVersion, FormatProfile, Post
+from community import facets, services
+from community.models import FormatProfile, Post
+from pagecache.models import ContentVersion
 from tests.factories import make_answer, make_correction, make_post, make_tag
 from tests.test_public_pages import FACET_QUERIES
 
@@ -153,21 +154,21 @@ def test_canonical_links_are_absolute(client, db):
 
 def test_stale_facet_counts_are_counted_again_by_one_request_only(db, django_assert_num_queries):
     make_post(kind="info")
-    first = caching.list_facets()
+    first = facets.list_facets()
     assert first["kinds"] == {"info": 1}
     make_post(kind="question")
     with django_assert_num_queries(0):
-        assert caching.list_facets() == first  # still fresh
+        assert facets.list_facets() == first  # still fresh
     # Stale while another request is counting: the old counts, at once.
-    cache.set(caching.FACETS_KEY, (first, time.time() - 1), None)
-    cache.add(caching.FACETS_REFRESHING_KEY, True)
+    cache.set(facets.FACETS_KEY, (first, time.time() - 1), None)
+    cache.add(facets.FACETS_REFRESHING_KEY, True)
     with django_assert_num_queries(0):
-        assert caching.list_facets() == first
+        assert facets.list_facets() == first
     # Stale and nobody counting: this request counts, and lets others count later.
-    cache.delete(caching.FACETS_REFRESHING_KEY)
+    cache.delete(facets.FACETS_REFRESHING_KEY)
     with django_assert_num_queries(FACET_QUERIES):
-        assert caching.list_facets()["kinds"] == {"info": 1, "question": 1}
-    assert cache.get(caching.FACETS_REFRESHING_KEY) is None
+        assert facets.list_facets()["kinds"] == {"info": 1, "question": 1}
+    assert cache.get(facets.FACETS_REFRESHING_KEY) is None
 
 
 def test_a_cached_page_is_served_before_url_dispatch_with_every_header(client, seeded):
@@ -218,25 +219,25 @@ def test_counting_facets_out_of_time_keeps_the_old_counts_or_shows_none(
     def out_of_time():
         raise OperationalError("canceling statement due to statement timeout")
 
-    monkeypatch.setattr(caching, "_count_facets", out_of_time)
-    assert caching.list_facets() == {"kinds": None, "tags": []}
-    cache.delete(caching.FACETS_REFRESHING_KEY)
+    monkeypatch.setattr(facets, "_count_facets", out_of_time)
+    assert facets.list_facets() == {"kinds": None, "tags": []}
+    cache.delete(facets.FACETS_REFRESHING_KEY)
     html = client.get("/community/").content.decode()
     assert "정보" in html and 'class="count"' not in html  # the filters, without numbers
 
     # With counts from before, those stay; nobody retries while the key is held.
     cache.clear()
     monkeypatch.undo()
-    counted = caching.list_facets()
-    cache.set(caching.FACETS_KEY, (counted, time.time() - 1), None)
-    monkeypatch.setattr(caching, "_count_facets", out_of_time)
-    assert caching.list_facets() == counted
-    assert cache.get(caching.FACETS_REFRESHING_KEY)
+    counted = facets.list_facets()
+    cache.set(facets.FACETS_KEY, (counted, time.time() - 1), None)
+    monkeypatch.setattr(facets, "_count_facets", out_of_time)
+    assert facets.list_facets() == counted
+    assert cache.get(facets.FACETS_REFRESHING_KEY)
     # Before any count ends, a second request does not wait for the first.
     cache.clear()
-    cache.add(caching.FACETS_REFRESHING_KEY, True)
+    cache.add(facets.FACETS_REFRESHING_KEY, True)
     monkeypatch.undo()
-    assert caching.list_facets() == caching.NO_FACETS
+    assert facets.list_facets() == facets.NO_FACETS
 
 
 def test_a_renamed_tag_shows_its_new_name_in_the_filters_on_the_next_request(

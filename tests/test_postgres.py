@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from community import postgres
 from community.admin import EditConflictForm
-from community.models import ContentVersion, Post
+from community.models import Post
 from community.postgres import first_rows, local_settings
+from pagecache.models import ContentVersion
 from tests.admin_pages import opened_form
 from tests.factories import make_answer, make_post
 

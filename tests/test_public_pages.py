@@ -164,9 +164,9 @@ def test_a_malformed_cursor_is_a_400_with_a_reason(client, db, query):
     "query", ["page=abc", "page=-1", "page=99999999", "before=99999999999999999_1"]
 )
 def test_odd_page_parameters_give_a_sensible_page(client, seeded, query):
-    response = client.get(f"/community/?{query}")
+    # page= is not the list's: its address without it.
+    response = client.get(f"/community/?{query}", follow=True)
     assert response.status_code in (200, 400)
-    assert response.status_code != 500
 
 
 def test_post_page_shows_the_corrected_answer_first_and_the_wrong_one_marked(client, seeded):

@@ -9,11 +9,9 @@ from .reference import (
     ScenarioSoftware,
     Software,
 )
-from .site import ContentVersion
 
 __all__ = [
     "Answer",
-    "ContentVersion",
     "FormatProfile",
     "FormatSoftware",
     "HardwareTier",
