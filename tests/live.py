@@ -4,6 +4,7 @@ their own, gunicorn processes, an editor's browser-like session.
 """
 
 import contextlib
+import dataclasses
 import html
 import http.cookiejar
 import os
@@ -13,7 +14,9 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
@@ -208,3 +211,123 @@ def redis_server(directory):
         if server.process.poll() is None:
             server.resume()
             server.stop()
+
+
+class TcpProxy:
+    """
+    A TCP proxy on a free port in front of `target` (host, port), that the test
+    cuts (every connection closed, new ones refused, as a server that went
+    down) and restores.
+    """
+
+    def __init__(self, target):
+        self.target = target
+        self.port = free_port()
+        self.connections = set()
+        self.lock = threading.Lock()
+        self.listener = None
+
+    def restore(self):
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        self.listener.settimeout(0.1)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def cut(self):
+        self.listener.close()
+        with self.lock:
+            for conn in self.connections:
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+                conn.close()
+            self.connections.clear()
+
+    def _accept(self, listener):
+        while listener.fileno() != -1:
+            try:
+                client, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            with self.lock:
+                self.connections |= {client, upstream}
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    def _pump(self, source, sink):
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+
+@contextlib.contextmanager
+def tcp_proxy(target):
+    proxy = TcpProxy(target)
+    proxy.restore()
+    try:
+        yield proxy
+    finally:
+        proxy.cut()
+
+
+@dataclasses.dataclass
+class Outcome:
+    started: float  # time.monotonic()
+    seconds: float
+    status: int  # 0: no answer (refused, reset, timed out)
+    body: str
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect is an outcome of its own
+
+
+class Load:
+    """
+    A bounded load: `threads` clients, each requesting `paths` in turn with a
+    short pause, from entering the block to leaving it; every request's outcome
+    is kept. Redirects are not followed.
+    """
+
+    def __init__(self, base, paths, threads=4, pause=0.02, timeout=15):
+        self.base, self.paths, self.threads = base, paths, threads
+        self.pause, self.timeout = pause, timeout
+        self.outcomes = []
+        self.stopping = threading.Event()
+        self.opener = urllib.request.build_opener(_NoRedirects)
+
+    def __enter__(self):
+        self.workers = [
+            threading.Thread(target=self._run, args=(n,), daemon=True) for n in range(self.threads)
+        ]
+        for worker in self.workers:
+            worker.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        for worker in self.workers:
+            worker.join()
+
+    def _run(self, n):
+        i = n
+        while not self.stopping.is_set():
+            path = self.paths[i % len(self.paths)]
+            i += 1
+            started = time.monotonic()
+            try:
+                with self.opener.open(self.base + path, timeout=self.timeout) as response:
+                    status, body = response.status, response.read().decode()
+            except urllib.error.HTTPError as error:
+                status, body = error.code, error.read().decode()
+            except OSError:
+                status, body = 0, ""
+            self.outcomes.append(Outcome(started, time.monotonic() - started, status, body))
+            time.sleep(self.pause)
+
+    def between(self, start, end):
+        return [o for o in self.outcomes if start <= o.started < end]
