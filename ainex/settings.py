@@ -94,24 +94,27 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-# SQLite file in the project unless DATABASE_URL says otherwise. PostgreSQL
-# connections come from Django's psycopg 3 pool, so a worker reuses them.
+# SQLite file in the project unless DATABASE_URL says otherwise.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Each server process keeps its connection between requests, and checks it
+    # before the first query of each request (one round trip): a connection that
+    # died (the server restarted) is replaced there, instead of failing a
+    # request. While the server is down, a request fails at once (refused) or
+    # after connect_timeout, with the 503 page; it is back on the next request.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "600"))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {
-        "pool": {
-            "min_size": int(os.environ.get("DATABASE_POOL_MIN", "2")),
-            "max_size": int(os.environ.get("DATABASE_POOL_MAX", "8")),
-            "timeout": 5,
-        },
+        "connect_timeout": 2,  # libpq's least
+        # manage.py sets 0 (none): migrations and seeding may take minutes.
+        "options": "-c statement_timeout={}".format(
+            int(os.environ.get("DATABASE_STATEMENT_TIMEOUT_MS", "10000"))
+        ),
     }
-    # Fail fast (and answer 503 from /healthz) rather than hang when the
-    # server is gone.
-    DATABASES["default"]["OPTIONS"]["connect_timeout"] = 3
 else:
     # A short busy timeout keeps a second process from failing at once while
     # another one writes.

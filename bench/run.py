@@ -64,8 +64,6 @@ def django_env(database_url, **extra):
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "DATABASE_URL": database_url,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_POOL_MIN": "2",
-        "DATABASE_POOL_MAX": "4",
     }
     env.pop("REDIS_URL", None)
     env.update({k: v for k, v in extra.items() if v is not None})

@@ -152,6 +152,9 @@ class ChangeChannel:
             self.breaker.failed(error)
 
     def quiet(self) -> bool:
+        if not self.breaker.allows():
+            # Redis failed here lately: announcements may be failing too.
+            return False
         if self.subscription is None or self.pid != os.getpid():
             # A forked worker subscribes anew; nothing before that is known.
             self._subscribe()

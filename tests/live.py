@@ -216,41 +216,49 @@ def redis_server(directory):
 class TcpProxy:
     """
     A TCP proxy on a free port in front of `target` (host, port), that the test
-    cuts (every connection closed, new ones refused, as a server that went
-    down) and restores.
+    cuts (every connection closed, new ones closed at once, as by a server that
+    went down) and restores.
     """
 
     def __init__(self, target):
         self.target = target
-        self.port = free_port()
         self.connections = set()
         self.lock = threading.Lock()
-        self.listener = None
+        self.up = threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.1)
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
 
     def restore(self):
-        self.listener = socket.create_server(("127.0.0.1", self.port))
-        self.listener.settimeout(0.1)
-        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+        self.up.set()
 
     def cut(self):
-        self.listener.close()
         with self.lock:
+            self.up.clear()
             for conn in self.connections:
                 with contextlib.suppress(OSError):
                     conn.shutdown(socket.SHUT_RDWR)
                 conn.close()
             self.connections.clear()
 
-    def _accept(self, listener):
-        while listener.fileno() != -1:
+    def close(self):
+        self.cut()
+        self.listener.close()
+
+    def _accept(self):
+        while self.listener.fileno() != -1:
             try:
-                client, _ = listener.accept()
+                client, _ = self.listener.accept()
             except TimeoutError:
                 continue
             except OSError:
                 return
-            upstream = socket.create_connection(self.target)
             with self.lock:
+                if not self.up.is_set():
+                    client.close()
+                    continue
+                upstream = socket.create_connection(self.target)
                 self.connections |= {client, upstream}
             for source, sink in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
@@ -270,7 +278,7 @@ def tcp_proxy(target):
     try:
         yield proxy
     finally:
-        proxy.cut()
+        proxy.close()
 
 
 @dataclasses.dataclass

@@ -5,6 +5,9 @@ docs/reliability.md quotes the figures these tests print (run with -s).
 """
 
 import json
+import os
+import subprocess
+import sys
 import time
 import urllib.parse
 import uuid
@@ -14,12 +17,14 @@ import pytest
 from pagecache.models import KNOWN_SECONDS
 from scripts.local_server import gunicorn
 from tests.live import (
+    ROOT,
     EditorSession,
     Load,
     RedisServer,
     answer_id,
     fetch,
     form_fields,
+    manage,
     own_database,
     postgres_url,
     redis_server,
@@ -92,8 +97,6 @@ def saves_figures(editor, env):
 
 
 def fetch_answer_body(env, change_path):
-    from tests.live import manage
-
     pk = change_path.rstrip("/").split("/")[-2]
     return manage(
         env,
@@ -226,3 +229,27 @@ def test_postgresql_cut_off_and_restored_under_load(tmp_path):
     # Back, and restarted: nothing fails.
     for phase in (after, restarted):
         assert phase["5xx"] == phase["no answer"] == phase["hung"] == 0
+
+
+@pytest.mark.skipif(postgres_url() is None, reason="DATABASE_URL does not name PostgreSQL")
+def test_a_server_cuts_off_a_long_statement_and_an_operators_command_does_not():
+    sleep = (
+        "from django.db import connection, OperationalError\n"
+        "try:\n"
+        "    connection.cursor().execute('SELECT pg_sleep(0.5)'); print('finished')\n"
+        "except OperationalError as error:\n"
+        "    print('cut off' if 'statement timeout' in str(error) else error)\n"
+    )
+    env = {**os.environ, "DATABASE_STATEMENT_TIMEOUT_MS": "200"}
+    served = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup()\n{sleep}"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "ainex.settings"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert served.stdout.strip() == "cut off"
+    # manage.py sets no limit unless told: migrations may take minutes.
+    env.pop("DATABASE_STATEMENT_TIMEOUT_MS")
+    assert manage(env, "shell", "-v0", "-c", sleep).strip() == "finished"
