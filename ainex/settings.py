@@ -57,6 +57,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "community.middleware.SecurityHeadersMiddleware",
+    # Before anything reads a request body (CSRF, sessions, views).
+    "community.middleware.RejectOversizedBodyMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Per account, from every address (community/lockout.py); before axes.
+    "community.lockout.AccountLoginCapMiddleware",
     # Last, as django-axes asks: it answers locked-out logins itself.
     "axes.middleware.AxesMiddleware",
 ]
@@ -170,6 +175,11 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("AXES_IP_HEADERS", "REMOTE_ADDR")
 # after ours (0 with one proxy). The leftmost one would let an attacker pick a
 # new address for every try and never be locked out.
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
+# Failed logins to one account from all addresses together before each further
+# try must wait (community/lockout.py): 30 s, doubling, at most 15 minutes.
+LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
+LOGIN_ACCOUNT_DELAY = 30
+LOGIN_ACCOUNT_MAX_DELAY = 15 * 60
 
 # --- Language and time ----------------------------------------------------
 LANGUAGE_CODE = "ko-kr"
@@ -229,6 +239,13 @@ SECURE_CSP = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Sent by community.middleware.SecurityHeadersMiddleware, since Django has no
+# setting for them. The site uses none of these browser features.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+)
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
@@ -253,11 +270,16 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
     },
+    "filters": {
+        "once_a_minute": {"()": "community.logs.RateLimitedWarning", "seconds": 60},
+    },
     "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stdout"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         # Axes logs every login attempt at INFO; warnings are what operators need.
         "axes": {"level": "WARNING"},
+        # A wrong Host header is a scanner or a misconfigured proxy, not an error.
+        "django.security.DisallowedHost": {"filters": ["once_a_minute"]},
     },
 }
 

@@ -43,12 +43,13 @@ CSRF_FAILURE_REASON = (
 )
 
 
-def bad_request(request, reason):
-    """A 400 in the site's style: what was wrong, and a link to the page without its query."""
+def bad_request(request, reason, status=400):
+    """A 400 (or another 4xx) in the site's style: what was wrong, and a link to the
+    page without its query."""
     # A path such as "/\evil.example/" is another site's address to a browser.
     safe = url_has_allowed_host_and_scheme(request.path, allowed_hosts=None)
-    context = {"reason": reason, "retry_url": request.path if safe else "/"}
-    return render(request, "400.html", context, status=400)
+    context = {"reason": reason, "retry_url": request.path if safe else "/", "status": status}
+    return render(request, "400.html", context, status=status)
 
 
 def csrf_failure(request, reason=""):
