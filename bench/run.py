@@ -97,7 +97,7 @@ def ensure_database(database_url):
 def prepare(database_url, posts):
     env = django_env(database_url)
     manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "loaddata", "reference", "posts", "-v0")
+    manage(env, "seed", "--reload", "-v0")
     have = int(
         manage(
             env,

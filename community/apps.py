@@ -18,3 +18,15 @@ class CommunityConfig(AppConfig):
         watch_content(self.get_models(), next_change=Post.objects.next_publication_date)
         post_save.connect(tags_changed, sender=Tag, dispatch_uid="facets-tag")
         post_delete.connect(tags_changed, sender=Tag, dispatch_uid="facets-d-tag")
+        post_save.connect(no_revision_for_fixture_rows, dispatch_uid="fixture-rows")
+
+
+def no_revision_for_fixture_rows(sender, instance, raw, **kwargs):
+    """
+    loaddata saves a row raw (Django's documented `raw`), then sets its
+    many-to-many links, which django-simple-history would record as an editor's
+    change of every row. A backup brings its own revisions, and `seed` records
+    the first one; skip_history_when_saving is simple-history's documented switch.
+    """
+    if raw:
+        instance.skip_history_when_saving = True

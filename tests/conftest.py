@@ -1,8 +1,6 @@
 import pytest
 from django.core.management import call_command
 
-SEED_FIXTURES = ("reference", "posts")
-
 
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings):
@@ -31,7 +29,7 @@ def _fresh_cache(settings):
 @pytest.fixture
 def seeded(db):
     """The full seed content, loaded the way `make run` loads it."""
-    call_command("loaddata", *SEED_FIXTURES, verbosity=0)
+    call_command("seed", verbosity=0)
 
 
 @pytest.fixture

@@ -42,7 +42,7 @@ def _to_milliseconds(value):
 def test_a_dump_of_the_seed_content_restores_into_an_empty_database(transactional_db, tmp_path):
     # Transactional: emptying the database (TRUNCATE on PostgreSQL) cannot run
     # inside the test's transaction, and a real restore runs outside one too.
-    call_command("loaddata", "reference", "posts", verbosity=0)
+    call_command("seed", verbosity=0)
     editor = get_user_model().objects.create_user("minji", password="a-long-passphrase-1")
     post = Post.objects.get(slug="which-gguf-file")
     answer = post.answers.get()

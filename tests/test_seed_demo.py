@@ -38,5 +38,5 @@ def test_seed_demo_needs_the_reference_data(db):
     import pytest
     from django.core.management import CommandError
 
-    with pytest.raises(CommandError, match="loaddata reference"):
+    with pytest.raises(CommandError, match=r"manage\.py seed"):
         call_command("seed_demo", posts=1, verbosity=0)

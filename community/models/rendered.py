@@ -10,8 +10,8 @@ class RenderedMarkdownModel(models.Model):
     `rendered_fields` pairs each source field with its HTML field, and
     `inline_rendered_fields` those of short fields shown inside a sentence or a
     table cell (render_inline_markdown). The HTML is made in `save()`, never per
-    request; `loaddata` skips `save()`, so the project's loaddata command calls
-    `refresh_rendered_fields()` on what it loaded.
+    request; `loaddata` skips `save()`, so `manage.py seed` saves or refreshes
+    what it loaded.
 
     A model that names `searched_fields` also has a `search_text` field: those
     fields as a reader sees them, the Markdown fields without their markup, one

@@ -5,7 +5,7 @@ Posts have Korean titles and bodies of a few KB with a table and a code block,
 answers, tags and format links, and their rendered HTML. Bodies are built from
 a few dozen variants, each rendered once by the real Markdown pipeline, and
 given a unique first line; so every row's HTML is exactly what `save()` would
-store, at bulk-insert speed. Run `loaddata reference posts` first: the demo
+store, at bulk-insert speed. Run `seed` first: the demo
 posts link to the seeded formats.
 """
 
@@ -72,7 +72,7 @@ class Command(BaseCommand):
             raise CommandError("--posts must be at least 1.")
         formats = list(FormatProfile.objects.all())
         if not formats:
-            raise CommandError("No formats: run `manage.py loaddata reference posts` first.")
+            raise CommandError("No formats: run `manage.py seed` first.")
         rng = random.Random(seed)  # noqa: S311 - repeatable demo data, not secrets
         tags = [
             Tag.objects.get_or_create(name=name, defaults={"slug": f"demo-{i}"})[0]
