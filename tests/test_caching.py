@@ -4,7 +4,6 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.db import OperationalError
 from django.utils import timezone
 
@@ -152,23 +151,34 @@ def test_canonical_links_are_absolute(client, db):
     assert f'<link rel="canonical" href="http://testserver{post.get_absolute_url()}">' in html
 
 
-def test_stale_facet_counts_are_counted_again_by_one_request_only(db, django_assert_num_queries):
+def test_stale_facet_counts_are_counted_again_by_one_request_only(
+    db, monkeypatch, django_assert_num_queries
+):
+    counts = facets._count_facets
+    waiting = []
+
+    def counting():
+        # Another request that arrives while this one counts does not wait for it.
+        with django_assert_num_queries(0):
+            waiting.append(facets.list_facets())
+        return counts()
+
+    monkeypatch.setattr(facets, "_count_facets", counting)
     make_post(kind="info")
     first = facets.list_facets()
     assert first["kinds"] == {"info": 1}
+    assert waiting == [facets.NO_FACETS]  # no counts yet: the filters without numbers
     make_post(kind="question")
     with django_assert_num_queries(0):
         assert facets.list_facets() == first  # still fresh
-    # Stale while another request is counting: the old counts, at once.
-    cache.set(facets.FACETS_KEY, (first, time.time() - 1), None)
-    cache.add(facets.FACETS_REFRESHING_KEY, True)
-    with django_assert_num_queries(0):
-        assert facets.list_facets() == first
-    # Stale and nobody counting: this request counts, and lets others count later.
-    cache.delete(facets.FACETS_REFRESHING_KEY)
+
+    later = time.time() + facets.FACETS_SECONDS + 1
+    monkeypatch.setattr(time, "time", lambda: later)
     with django_assert_num_queries(FACET_QUERIES):
         assert facets.list_facets()["kinds"] == {"info": 1, "question": 1}
-    assert cache.get(facets.FACETS_REFRESHING_KEY) is None
+    assert waiting[-1] == first  # the old counts, at once
+    with django_assert_num_queries(0):
+        assert facets.list_facets()["kinds"] == {"info": 1, "question": 1}
 
 
 def test_a_cached_page_is_served_before_url_dispatch_with_every_header(client, seeded):
@@ -215,29 +225,28 @@ def test_counting_facets_out_of_time_keeps_the_old_counts_or_shows_none(
 ):
     settings.PAGE_CACHE_SECONDS = 0
     make_post(kind="info")
+    counts, tries = facets._count_facets, []
 
     def out_of_time():
+        tries.append(time.time())
         raise OperationalError("canceling statement due to statement timeout")
 
     monkeypatch.setattr(facets, "_count_facets", out_of_time)
-    assert facets.list_facets() == {"kinds": None, "tags": []}
-    cache.delete(facets.FACETS_REFRESHING_KEY)
+    assert facets.list_facets() == facets.NO_FACETS
     html = client.get("/community/").content.decode()
     assert "정보" in html and 'class="count"' not in html  # the filters, without numbers
+    assert len(tries) == 1  # nobody tries again for a while
 
-    # With counts from before, those stay; nobody retries while the key is held.
-    cache.clear()
-    monkeypatch.undo()
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + facets.FACETS_SECONDS + 1)
+    monkeypatch.setattr(facets, "_count_facets", counts)
     counted = facets.list_facets()
-    cache.set(facets.FACETS_KEY, (counted, time.time() - 1), None)
+    assert counted["kinds"] == {"info": 1}
+    # With counts from before, a count out of time keeps those.
+    monkeypatch.setattr(time, "time", lambda: now + 2 * (facets.FACETS_SECONDS + 1))
     monkeypatch.setattr(facets, "_count_facets", out_of_time)
     assert facets.list_facets() == counted
-    assert cache.get(facets.FACETS_REFRESHING_KEY)
-    # Before any count ends, a second request does not wait for the first.
-    cache.clear()
-    cache.add(facets.FACETS_REFRESHING_KEY, True)
-    monkeypatch.undo()
-    assert facets.list_facets() == facets.NO_FACETS
+    assert len(tries) == 2
 
 
 def test_a_renamed_tag_shows_its_new_name_in_the_filters_on_the_next_request(
@@ -254,3 +263,18 @@ def test_a_renamed_tag_shows_its_new_name_in_the_filters_on_the_next_request(
     assert after_commit
     html = client.get("/community/").content.decode()
     assert "#라마-3 <span" in html and "#Llama-3" not in html
+
+
+def test_a_query_parameter_no_view_reads_is_redirected_away_uncached(
+    client, db, django_assert_num_queries
+):
+    make_post(kind="info")
+    with django_assert_num_queries(0):  # no version read, no page rendered or stored
+        response = client.get("/community/?utm_source=news&kind=info&fbclid=1")
+    assert response.status_code == 301
+    assert response["Location"] == "/community/?kind=info"
+    assert client.get("/guide/?x=1")["Location"] == "/guide/"
+    # The parameters a view reads are kept: the advisor's form fields, a sitemap's page.
+    advisor = "/guide/advisor/?platform=nvidia_gpu&memory_gb=24&devices=1&context=4096"
+    assert client.get(advisor).status_code == 200
+    assert client.get("/sitemap-posts.xml?p=1").status_code == 200
