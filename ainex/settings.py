@@ -124,6 +124,10 @@ else:
     # A short busy timeout keeps a second process from failing at once while
     # another one writes.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Tests on a file, not in memory: the browser tests' live server answers
+    # several requests at once (the admin's previews), and every thread would
+    # share the one connection of an in-memory database (Django's docs warn).
+    DATABASES["default"]["TEST"] = {"NAME": BASE_DIR / "db.sqlite3-test"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
