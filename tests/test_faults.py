@@ -34,8 +34,11 @@ from tests.live import (
 
 POST = "/community/which-gguf-file/"
 PAGES = ["/", "/community/", POST, POST + "modal/", "/guide/", "/community/?kind=question"]
-# Longer than any answer should take, fault or not: a request past it is "hung".
-HUNG_SECONDS = 2.0
+# Longer than any answer should take, fault or not, even on a busy machine: a
+# request past it is "hung".
+HUNG_SECONDS = 5.0
+# While PostgreSQL is down, a request is answered (with the 503 page) within this.
+DOWN_ANSWER_SECONDS = 2.0
 UNAVAILABLE_PAGE = "잠시 서비스를 이용할 수 없습니다"
 
 
@@ -223,7 +226,7 @@ def test_postgresql_cut_off_and_restored_under_load(tmp_path):
 
     assert before["5xx"] == 0 and before["requests"] > 0
     # Down: each request answers within the limit, with a page or the site's 503.
-    assert all(o.seconds < HUNG_SECONDS for o in during)
+    assert all(o.seconds < DOWN_ANSWER_SECONDS for o in during)
     assert {o.status for o in during} <= {200, 503}
     assert all(UNAVAILABLE_PAGE in o.body for o in during if o.status == 503)
     # Back, and restarted: nothing fails.
