@@ -147,7 +147,8 @@ def answer_id(env, post_slug):
 
 
 class RedisServer:
-    """A redis-server of the test's own on a free port, that the test stops and starts."""
+    """A redis-server of the test's own on a free port, started for a `with` block, that
+    the test stops and starts."""
 
     BINARY = shutil.which("redis-server")
 
@@ -194,23 +195,20 @@ class RedisServer:
     def resume(self):
         self.process.send_signal(signal.SIGCONT)
 
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.process.poll() is None:
+            self.resume()
+            self.stop()
+
     def keys(self):
         """How many keys it holds."""
         import redis
 
         return redis.Redis.from_url(self.url).dbsize()
-
-
-@contextlib.contextmanager
-def redis_server(directory):
-    server = RedisServer(directory)
-    server.start()
-    try:
-        yield server
-    finally:
-        if server.process.poll() is None:
-            server.resume()
-            server.stop()
 
 
 class TcpProxy:
@@ -242,7 +240,11 @@ class TcpProxy:
                 conn.close()
             self.connections.clear()
 
-    def close(self):
+    def __enter__(self):
+        self.restore()
+        return self
+
+    def __exit__(self, *exc):
         self.cut()
         self.listener.close()
 
@@ -269,16 +271,6 @@ class TcpProxy:
                 sink.sendall(data)
         with contextlib.suppress(OSError):
             sink.shutdown(socket.SHUT_WR)
-
-
-@contextlib.contextmanager
-def tcp_proxy(target):
-    proxy = TcpProxy(target)
-    proxy.restore()
-    try:
-        yield proxy
-    finally:
-        proxy.close()
 
 
 @dataclasses.dataclass

@@ -21,15 +21,14 @@ from tests.live import (
     EditorSession,
     Load,
     RedisServer,
+    TcpProxy,
     answer_id,
     fetch,
     form_fields,
     manage,
     own_database,
     postgres_url,
-    redis_server,
     site_environment,
-    tcp_proxy,
 )
 
 POST = "/community/which-gguf-file/"
@@ -113,7 +112,7 @@ def fetch_answer_body(env, change_path):
 @pytest.mark.skipif(RedisServer.BINARY is None, reason="redis-server not installed")
 def test_redis_stopped_hung_and_restarted_under_load(tmp_path):
     (tmp_path / "redis").mkdir()
-    with redis_server(tmp_path / "redis") as redis, own_database(tmp_path) as database:
+    with RedisServer(tmp_path / "redis") as redis, own_database(tmp_path) as database:
         env = site_environment(database, REDIS_URL=redis.url)
         with gunicorn(env, workers=2) as base:
             for path in PAGES:
@@ -199,7 +198,7 @@ def test_postgresql_cut_off_and_restored_under_load(tmp_path):
     address = urllib.parse.urlsplit(postgres_url())
     with (
         own_database(tmp_path) as database,
-        tcp_proxy((address.hostname, address.port or 5432)) as proxy,
+        TcpProxy((address.hostname, address.port or 5432)) as proxy,
     ):
         proxied = database.replace(address.netloc.split("@")[-1], f"127.0.0.1:{proxy.port}")
         env = site_environment(proxied)

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.db import OperationalError
 
 from tests.factories import make_post
-from tests.live import RedisServer, redis_server
+from tests.live import RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,7 +30,7 @@ def test_healthz_reports_a_working_database(client, db):
 
 @pytest.mark.skipif(RedisServer.BINARY is None, reason="redis-server not installed")
 def test_healthz_tells_a_missing_cache_from_a_missing_database(client, db, settings, tmp_path):
-    with redis_server(tmp_path) as redis:
+    with RedisServer(tmp_path) as redis:
         settings.CACHES = {
             "default": {"BACKEND": "pagecache.backends.RedisCache", "LOCATION": redis.url}
         }
@@ -139,7 +139,7 @@ def test_database_url_chooses_the_database(tmp_path):
 
 @pytest.mark.skipif(RedisServer.BINARY is None, reason="redis-server not installed")
 def test_redis_url_puts_the_cache_in_that_redis(tmp_path):
-    with redis_server(tmp_path) as redis:
+    with RedisServer(tmp_path) as redis:
         stored = run_django(
             "from django.core.cache import cache; cache.set('probe', 42, 30);"
             "print(cache.get('probe'))",

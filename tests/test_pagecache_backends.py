@@ -7,7 +7,7 @@ import pytest
 
 from pagecache import backends
 from pagecache.backends import RedisCache
-from tests.live import RedisServer, redis_server
+from tests.live import RedisServer
 
 pytestmark = pytest.mark.skipif(RedisServer.BINARY is None, reason="redis-server not installed")
 
@@ -18,7 +18,7 @@ def redis(tmp_path, monkeypatch):
     monkeypatch.setattr(backends, "BREAKER_SECONDS", 0.3)
     backends.breaker_for.cache_clear()
     backends._channel.cache_clear()
-    with redis_server(tmp_path) as server:
+    with RedisServer(tmp_path) as server:
         yield server
     backends.breaker_for.cache_clear()
     backends._channel.cache_clear()
