@@ -40,7 +40,7 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client, db, settings
     # 60 MB declared, 1 byte sent: reading it would fail, so nothing reads it.
     response = client.generic(
         "POST",
-        "/markdownx/upload/",
+        "/admin/login/",
         b"x",
         content_type="multipart/form-data; boundary=x",
         CONTENT_LENGTH=str(60 * 1024 * 1024),
