@@ -1,8 +1,10 @@
 """
-WCAG 2.2 A and AA, checked by axe-core in a real browser, in light and dark.
+WCAG 2.2 A and AA in a real browser, in light and dark, at desktop and phone
+widths: axe-core finds no violation on any page a reader or an editor uses,
+and on public pages every element the keyboard reaches shows a focus ring of
+at least 3:1 against what it is drawn on, not hidden under anything.
 
-Every page a reader or an editor uses is listed once below; a new page is one
-more line in PUBLIC_PAGES or EDITOR_PAGES.
+A new page is one more line in PUBLIC_PAGES or EDITOR_PAGES.
 """
 
 import pytest
@@ -16,6 +18,7 @@ pytestmark = [
 ]
 
 SCHEMES = ["light", "dark"]
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 DIALOG_ARTICLE = "#post-dialog [data-dialog-body] article[data-post-id]"
 
 
@@ -24,12 +27,20 @@ def open_dialog(page):
     expect(page.locator(DIALOG_ARTICLE)).to_be_visible()
 
 
-# name: (the address, or a function of nothing that returns it; what to do on the page first)
+def seed_post():
+    return Post.objects.get(slug="llama-3-70b-quantization")
+
+
+def corrected_answer():
+    return Answer.objects.filter(status=Answer.Status.INCORRECT).first()
+
+
+# name: (the address, or a function that returns it; what to do on the page first)
 PUBLIC_PAGES = {
     "home": ("/", None),
     "list": ("/community/", None),
     "list with the dialog open": ("/community/", open_dialog),
-    "post": (lambda: Post.objects.get(slug="llama-3-70b-quantization").get_absolute_url(), None),
+    "post": (lambda: seed_post().get_absolute_url(), None),
     "tag": (lambda: Tag.objects.get(slug="quantization").get_absolute_url(), None),
     "search": ("/community/?q=양자화", None),
     "search without results": ("/community/?q=없는낱말", None),
@@ -45,12 +56,13 @@ PUBLIC_PAGES = {
     "400": ("/community/?kind=nonsense", None),
 }
 
+# name: the address, or a function that returns it (signed in as an editor)
 EDITOR_PAGES = {
-    "index": lambda: "/admin/",
-    "post list": lambda: "/admin/community/post/",
-    "post add": lambda: "/admin/community/post/add/",
+    "index": "/admin/",
+    "post list": "/admin/community/post/",
+    "post add": "/admin/community/post/add/",
     "post change": lambda: f"/admin/community/post/{seed_post().pk}/change/",
-    "answer list": lambda: "/admin/community/answer/",
+    "answer list": "/admin/community/answer/",
     "answer change": lambda: f"/admin/community/answer/{corrected_answer().pk}/change/",
     "post history": lambda: f"/admin/community/post/{seed_post().pk}/history/",
     "post revision": lambda: (
@@ -59,7 +71,7 @@ EDITOR_PAGES = {
     ),
     "answer history": lambda: f"/admin/community/answer/{corrected_answer().pk}/history/",
     # Reference records: list_editable lists and tabular inlines are tables of inputs.
-    "format list": lambda: "/admin/community/formatprofile/",
+    "format list": "/admin/community/formatprofile/",
     "format change": lambda: (
         f"/admin/community/formatprofile/{FormatProfile.objects.get(name='GGUF').pk}/change/"
     ),
@@ -67,35 +79,119 @@ EDITOR_PAGES = {
 }
 
 
-def seed_post():
-    return Post.objects.get(slug="llama-3-70b-quantization")
-
-
-def corrected_answer():
-    return Answer.objects.filter(status=Answer.Status.INCORRECT).first()
-
-
-def assert_none(found):
-    report = [f"{scheme}: {line}" for scheme, lines in found.items() for line in lines]
-    assert report == [], "\n".join(report)
-
-
 def address(path):
     return path() if callable(path) else path
 
 
-@pytest.mark.parametrize("name", PUBLIC_PAGES)
-def test_public_page_has_no_wcag_violations(name, page, site, axe_violations):
-    path, prepare = PUBLIC_PAGES[name]
-    found = {}
+def looks(page):
+    """Sets the page to each colour scheme at each width in turn, naming each."""
     for scheme in SCHEMES:
-        page.emulate_media(color_scheme=scheme)
+        for width, viewport in VIEWPORTS.items():
+            page.emulate_media(color_scheme=scheme)
+            page.set_viewport_size(viewport)
+            yield f"{scheme} {width}"
+
+
+# What a keyboard user's focus lands on, read after each Tab: the focus ring as
+# drawn (an outline outside the element, unless its offset is negative), the
+# colour it is drawn on (the ancestors' backgrounds, composited), and whether
+# anything is drawn over the whole element (WCAG 2.4.11, e.g. a sticky bar).
+FOCUSED = """() => {
+    const element = document.activeElement;
+    if (!element || element === document.body || window.__tabbed.has(element)) return null;
+    window.__tabbed.add(element);
+    const rgba = (colour) => {
+        const [r, g, b, a = 1] = colour.match(/[\\d.]+/g).map(Number);
+        return [r, g, b, a];
+    };
+    const style = getComputedStyle(element);
+    const layers = [];
+    let node = parseFloat(style.outlineOffset) < 0 ? element : element.parentElement;
+    for (; node; node = node.parentElement) {
+        layers.push(rgba(getComputedStyle(node).backgroundColor));
+        if (layers.at(-1)[3] === 1) break;
+    }
+    let background = [255, 255, 255];
+    for (const [r, g, b, a] of layers.reverse()) {
+        background = [r, g, b].map((c, i) => c * a + background[i] * (1 - a));
+    }
+    const box = element.getBoundingClientRect();
+    const points = [[0.5, 0.5], [0.1, 0.1], [0.9, 0.1], [0.1, 0.9], [0.9, 0.9]];
+    const shown = points.some(([x, y]) => {
+        const hit = document.elementFromPoint(box.left + box.width * x, box.top + box.height * y);
+        return hit && (element.contains(hit) || hit.contains(element));
+    });
+    return {
+        element: element.outerHTML.slice(0, 80),
+        outline: style.outlineStyle === "none" ? 0 : parseFloat(style.outlineWidth),
+        ring: rgba(style.outlineColor),
+        background,
+        shown,
+    };
+}"""
+
+
+def luminance(rgb):
+    """WCAG's relative luminance of an sRGB colour given as 0-255 channels."""
+
+    def linear(channel):
+        channel /= 255
+        return channel / 12.92 if channel <= 0.04045 else ((channel + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = map(linear, rgb)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(one, other):
+    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def tab_through(page, limit=400):
+    """Every element that Tab reaches on the page as it is, in order, once each."""
+    page.evaluate("window.__tabbed = new Set()")
+    reached = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused is None:
+            break
+        reached.append(focused)
+    return reached
+
+
+def focus_problems(page):
+    """The elements Tab reaches whose focus ring is missing, under 3:1 or hidden."""
+    reached = tab_through(page)
+    assert len(reached) >= 3, "the keyboard reaches at least the skip link and the menu"
+    problems = []
+    for focused in reached:
+        *ring, alpha = focused["ring"]
+        ring = [
+            c * alpha + b * (1 - alpha) for c, b in zip(ring, focused["background"], strict=True)
+        ]
+        ratio = contrast(ring, focused["background"])
+        if focused["outline"] < 2 or ratio < 3 or not focused["shown"]:
+            problems.append(f"focus ring {ratio:.2f}:1 {focused}")
+    return problems
+
+
+def assert_none(problems):
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_public_page_passes_axe_and_keyboard_checks(name, page, site, axe_violations):
+    path, prepare = PUBLIC_PAGES[name]
+    problems = []
+    for look in looks(page):
         page.goto(f"{site}{address(path)}")
         expect(page.locator("main h1")).to_be_visible()
         if prepare:
             prepare(page)
-        found[scheme] = axe_violations(page)
-    assert_none(found)
+        problems += [f"{look}: axe {line}" for line in axe_violations(page)]
+        problems += [f"{look}: {line}" for line in focus_problems(page)]
+    assert_none(problems)
 
 
 @pytest.fixture
@@ -109,21 +205,19 @@ def signed_in_editor(page, site, editor):
 
 
 def test_admin_sign_in_page_has_no_wcag_violations(page, site, axe_violations):
-    found = {}
-    for scheme in SCHEMES:
-        page.emulate_media(color_scheme=scheme)
+    problems = []
+    for look in looks(page):
         page.goto(f"{site}/admin/login/")
-        found[scheme] = axe_violations(page)
-    assert_none(found)
+        problems += [f"{look}: {line}" for line in axe_violations(page)]
+    assert_none(problems)
 
 
 @pytest.mark.parametrize("name", EDITOR_PAGES)
 def test_editor_page_has_no_wcag_violations(name, signed_in_editor, site, axe_violations):
     page = signed_in_editor
-    found = {}
-    for scheme in SCHEMES:
-        page.emulate_media(color_scheme=scheme)
-        page.goto(f"{site}{EDITOR_PAGES[name]()}")
+    problems = []
+    for look in looks(page):
+        page.goto(f"{site}{address(EDITOR_PAGES[name])}")
         expect(page.locator("#content")).to_be_visible()
-        found[scheme] = axe_violations(page)
-    assert_none(found)
+        problems += [f"{look}: {line}" for line in axe_violations(page)]
+    assert_none(problems)
