@@ -27,6 +27,22 @@ def open_dialog(page):
     expect(page.locator(DIALOG_ARTICLE)).to_be_visible()
 
 
+def open_wrong_answers(page):
+    for summary in page.locator("details.answer--incorrect > summary").all():
+        summary.click()
+
+
+def edited_post_history():
+    """The history of a post edited twice, the second time in mid-text: a word diff with gaps."""
+    post = corrected_answer().post
+    post.title += " (수정)"
+    post.body += "\n\n" + " ".join(f"덧붙인{n}" for n in range(40))
+    post.save()
+    post.body = post.body.replace("덧붙인20", "고친낱말")
+    post.save()
+    return post.get_history_url()
+
+
 def seed_post():
     return Post.objects.get(slug="llama-3-70b-quantization")
 
@@ -41,6 +57,11 @@ PUBLIC_PAGES = {
     "list": ("/community/", None),
     "list with the dialog open": ("/community/", open_dialog),
     "post": (lambda: seed_post().get_absolute_url(), None),
+    "post with its wrong answer open": (
+        lambda: corrected_answer().post.get_absolute_url(),
+        open_wrong_answers,
+    ),
+    "post history": (edited_post_history, None),
     "tag": (lambda: Tag.objects.get(slug="quantization").get_absolute_url(), None),
     "search": ("/community/?q=양자화", None),
     "search without results": ("/community/?q=없는낱말", None),
