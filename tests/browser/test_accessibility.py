@@ -104,13 +104,13 @@ def address(path):
     return path() if callable(path) else path
 
 
-def looks(page):
-    """Sets the page to each colour scheme at each width in turn, naming each."""
-    for scheme in SCHEMES:
-        for width, viewport in VIEWPORTS.items():
-            page.emulate_media(color_scheme=scheme)
-            page.set_viewport_size(viewport)
-            yield f"{scheme} {width}"
+@pytest.fixture(params=[f"{s} {w}" for s in SCHEMES for w in VIEWPORTS])
+def look(request, page):
+    """The page in one colour scheme at one width; each test runs in all four."""
+    scheme, width = request.param.split()
+    page.emulate_media(color_scheme=scheme)
+    page.set_viewport_size(VIEWPORTS[width])
+    return request.param
 
 
 # What a keyboard user's focus lands on, read after each Tab: the focus ring as
@@ -201,44 +201,27 @@ def assert_none(problems):
     assert problems == [], "\n".join(problems)
 
 
-@pytest.mark.parametrize("name", PUBLIC_PAGES)
-def test_public_page_passes_axe_and_keyboard_checks(name, page, site, axe_violations):
-    path, prepare = PUBLIC_PAGES[name]
+def test_public_pages_pass_axe_and_keyboard_checks(look, page, site, axe_violations):
     problems = []
-    for look in looks(page):
+    for name, (path, prepare) in PUBLIC_PAGES.items():
         page.goto(f"{site}{address(path)}")
         expect(page.locator("main h1")).to_be_visible()
         if prepare:
             prepare(page)
-        problems += [f"{look}: axe {line}" for line in axe_violations(page)]
-        problems += [f"{look}: {line}" for line in focus_problems(page)]
+        problems += [f"{name}: axe {line}" for line in axe_violations(page)]
+        problems += [f"{name}: {line}" for line in focus_problems(page)]
     assert_none(problems)
 
 
-@pytest.fixture
-def signed_in_editor(page, site, editor):
+def test_editor_pages_have_no_wcag_violations(look, page, site, editor, axe_violations):
     page.goto(f"{site}/admin/login/")
+    problems = [f"sign-in: {line}" for line in axe_violations(page)]
     page.fill("#id_username", "editor")
     page.fill("#id_password", "correct-horse-battery")
     page.click("input[type=submit]")
     expect(page.locator("#site-name")).to_be_visible()
-    return page
-
-
-def test_admin_sign_in_page_has_no_wcag_violations(page, site, axe_violations):
-    problems = []
-    for look in looks(page):
-        page.goto(f"{site}/admin/login/")
-        problems += [f"{look}: {line}" for line in axe_violations(page)]
-    assert_none(problems)
-
-
-@pytest.mark.parametrize("name", EDITOR_PAGES)
-def test_editor_page_has_no_wcag_violations(name, signed_in_editor, site, axe_violations):
-    page = signed_in_editor
-    problems = []
-    for look in looks(page):
-        page.goto(f"{site}{address(EDITOR_PAGES[name])}")
+    for name, path in EDITOR_PAGES.items():
+        page.goto(f"{site}{address(path)}")
         expect(page.locator("#content")).to_be_visible()
-        problems += [f"{look}: {line}" for line in axe_violations(page)]
+        problems += [f"{name}: {line}" for line in axe_violations(page)]
     assert_none(problems)
