@@ -221,7 +221,9 @@ def test_editor_pages_have_no_wcag_violations(look, page, site, editor, axe_viol
     page.click("input[type=submit]")
     expect(page.locator("#site-name")).to_be_visible()
     for name, path in EDITOR_PAGES.items():
-        page.goto(f"{site}{address(path)}")
+        # "networkidle": the Markdown editors' first preview has come back, and
+        # is not cut off by the next page.
+        page.goto(f"{site}{address(path)}", wait_until="networkidle")
         expect(page.locator("#content")).to_be_visible()
         problems += [f"{name}: {line}" for line in axe_violations(page)]
     assert_none(problems)
