@@ -9,7 +9,7 @@ PORT ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: run dev test setup migrate seed static lint screenshots bench clean messages
+.PHONY: run dev test setup migrate seed static lint screenshots lighthouse bench clean messages
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || \
@@ -63,6 +63,10 @@ test: $(VENV)/.dev-installed
 
 screenshots: $(VENV)/.dev-installed seed static
 	$(PY) scripts/screenshots.py --serve --out screenshots
+
+# Lighthouse on the 404 and 400 pages (or LIGHTHOUSE_ARGS="/ /guide/"), on its own server.
+lighthouse: $(VENV)/.dev-installed seed static
+	$(PY) scripts/lighthouse.py --serve $(LIGHTHOUSE_ARGS)
 
 bench: $(VENV)/.dev-installed
 	$(PY) bench/run.py $(BENCH_ARGS)

@@ -213,7 +213,7 @@ IMAGE_UPLOAD_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_UPLOAD_MAX_PIXELS = 25_000_000
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 # Korean for what the admin's libraries leave in English (django-simple-history's
-# pages, the date widgets' time zone note).
+# pages, the date widgets' time zone note and shortcut labels).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 # --- Markdown ---------------------------------------------------------------

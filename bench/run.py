@@ -16,8 +16,8 @@ by bench/settings.py); with the cache off, floors too: hello-world plus 1, 3
 or 11 single-row queries and no template. It prints a table of requests/s,
 p50, p99, the ratio to hello-world and queries per request, and the server
 processes' memory, and writes the same to bench/results/<time>.json.
---lighthouse also runs Lighthouse (npm, version 12) on /community/ and
-/guide/ against Debian's Chromium.
+--lighthouse also runs Lighthouse (npm, scripts/lighthouse.py) on /community/
+and /guide/ against Debian's Chromium.
 """
 
 import argparse
@@ -35,7 +35,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from scripts.local_server import CHROMIUM, gunicorn  # noqa: E402
+from scripts.lighthouse import report as lighthouse_report  # noqa: E402
+from scripts.lighthouse import scores as category_scores  # noqa: E402
+from scripts.local_server import gunicorn  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
 RESULTS = ROOT / "bench" / "results"
@@ -233,42 +235,20 @@ def measure(base, urls, connections, duration, warmup):
     return rows
 
 
-def lighthouse(base, attempts=2):
-    """Lighthouse 12 scores for the list and the guide (an error is recorded, not raised)."""
-    tool = ROOT / "bench" / ".lighthouse"
-    binary = tool / "node_modules" / ".bin" / "lighthouse"
-    if not binary.exists():
-        subprocess.run(
-            ["npm", "install", "--silent", "--prefix", str(tool), "lighthouse@12"], check=True
-        )
+def lighthouse(base):
+    """Lighthouse scores for the list and the guide (an error is recorded, not raised)."""
     scores = {}
     for path in ("/community/", "/guide/"):
-        for _ in range(attempts):
-            run = subprocess.run(
-                [
-                    str(binary),
-                    base + path,
-                    "--output=json",
-                    "--quiet",
-                    "--only-categories=performance,accessibility,best-practices,seo",
-                    "--chrome-flags=--headless=new --no-sandbox --disable-gpu "
-                    "--disable-background-networking --disable-component-update --no-first-run",
-                ],
-                capture_output=True,
-                text=True,
-                env={**os.environ, "CHROME_PATH": CHROMIUM},
-            )
-            if run.returncode == 0:
-                break
-        if run.returncode != 0:
-            scores[path] = {"error": run.stderr.strip()[-500:]}
-            print(f"  lighthouse {path}: failed: {scores[path]['error']}", flush=True)
+        try:
+            data = lighthouse_report(base + path)
+        except RuntimeError as error:
+            scores[path] = {"error": str(error)}
+            print(f"  lighthouse {path}: failed: {error}", flush=True)
             continue
-        data = json.loads(run.stdout)
         audits = data["audits"]
         blocking = audits["render-blocking-resources"].get("details") or {}
         scores[path] = {
-            **{key: round(cat["score"] * 100) for key, cat in data["categories"].items()},
+            **category_scores(data),
             "transfer_kb": round(audits["total-byte-weight"]["numericValue"] / 1024, 1),
             "render_blocking": len(blocking.get("items", [])),
         }

@@ -113,6 +113,12 @@ if (dialog) {
     if (!postId) return;
     event.preventDefault();
     opener = link;
+    // The list's entry drops its fragment (#main, after the skip link): going
+    // back to an entry that has one, the browser focuses the fragment's target
+    // after popstate, taking focus from the link it was just given back to.
+    if (!history.state?.postId && location.hash) {
+      history.replaceState(history.state, "", location.pathname + location.search);
+    }
     const state = { postId, url: link.href, modalUrl: link.dataset.modalUrl };
     if (history.state?.postId) history.replaceState(state, "", link.href);
     else history.pushState(state, "", link.href);

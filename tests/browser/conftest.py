@@ -55,3 +55,49 @@ def site(live_server, transactional_db):
     """The live server holding the seed content."""
     call_command("seed", verbosity=0)
     return live_server.url
+
+
+# Every WCAG 2.0, 2.1 and 2.2 success criterion of levels A and AA that axe-core checks.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+SETTLED = """() => Promise.all(
+    document.getAnimations()
+        .filter((animation) => animation.effect?.getComputedTiming().endTime !== Infinity)
+        .map((animation) => animation.finished.catch(() => null))
+)"""
+
+
+@pytest.fixture(scope="session")
+def axe_violations():
+    """
+    Runs axe-core (bundled by axe-playwright-python, so no network at test
+    time) on a page as it is now, and returns its WCAG A/AA violations, one
+    line per rule with the nodes it failed on; an empty list means none.
+    $AXE_CORE_JS names another axe.min.js to check with, e.g. a newer axe-core.
+
+        assert axe_violations(page) == []
+    """
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe.from_file(os.environ["AXE_CORE_JS"]) if os.environ.get("AXE_CORE_JS") else Axe()
+    options = {
+        "runOnly": {"type": "tag", "values": AXE_TAGS},
+        # Label in Name (WCAG 2.5.3) is still "experimental", so off, in the
+        # bundled axe-core 4.12; axe-core 4.14 runs it by default.
+        "rules": {"label-content-name-mismatch": {"enabled": True}},
+        "resultTypes": ["violations"],
+    }
+
+    def violations(page):
+        # Colours are measured as drawn: a transition or the dialog's opening
+        # animation caught halfway is a contrast failure that no reader sees.
+        page.evaluate(SETTLED)
+        results = axe.run(page, options=options).response
+        return [
+            f"{rule['id']} ({rule['impact']}, {len(rule['nodes'])}): "
+            + "; ".join(" ".join(map(str, node["target"])) for node in rule["nodes"][:5])
+            for rule in results["violations"]
+        ]
+
+    return violations
