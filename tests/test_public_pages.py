@@ -85,9 +85,34 @@ def test_list_items_show_what_a_reader_needs(client, seeded):
     item = item.group(1)
     assert f'href="{question.get_absolute_url()}"' in item
     assert "질문" in item and "정정됨" in item and "답변 1" in item
+    # Its formats EXL2, GGUF and AWQ are also its tags: one chip each, the tag's.
     for name in ("EXL2", "GGUF", "AWQ"):
-        assert f">{name}</a>" in item
+        assert item.count(f">#{name}</a>") == 1 and f">{name}</a>" not in item
     assert "2026. 11. 20." in item
+
+
+def test_one_chip_per_thing_and_no_empty_counts(client, db):
+    gguf, gptq = make_format(name="GGUF", slug="gguf"), make_format(name="GPTQ", slug="gptq")
+    post = make_post(kind="info")
+    post.formats.set([gguf, gptq])
+    post.tags.set([make_tag(name="GGUF", slug="gguf"), make_tag(name="서빙", slug="serving")])
+    for html in (
+        client.get("/community/").content.decode(),
+        client.get(post.get_absolute_url()).content.decode(),
+    ):
+        chips = re.search(r'<ul class="chips" aria-label="포맷과 태그">(.*?)</ul>', html, re.S)[1]
+        names = re.findall(r">([^<]+)</a>", chips)
+        assert names == ["GPTQ", "#GGUF", "#서빙"]
+    html = client.get("/community/").content.decode()
+    # An information post without answers says nothing about answers, and a
+    # kind without posts has no filter chip.
+    assert "답변 0" not in html
+    filters = re.search(r'<nav class="filters".*?</nav>', html, re.S).group()
+    assert '정보 <span class="count">1</span>' in filters
+    assert "토론" not in filters and "질문" not in filters
+    # Unless it is the one chosen.
+    chosen = client.get("/community/", {"kind": "discussion"}).content.decode()
+    assert 'aria-current="true">토론</a>' in chosen
 
 
 def test_dates_are_shown_in_seoul_time(client, db):
@@ -183,7 +208,7 @@ def test_post_page_shows_the_corrected_answer_first_and_the_wrong_one_marked(cli
     assert '오답 판정 <time datetime="2026-11-20T16:45:00+09:00">2026. 11. 20.</time>' in html
     assert f'href="{post.get_history_url()}"' in html
     assert "이전에 올라온 답변이 틀린 것으로 확인되어" in html
-    assert '<span class="badge badge--corrected">정정됨</span>' in html
+    assert 'class="badge badge--corrected" title="틀린 답변이 출처 있는 답변으로 정정되었습니다">정정됨</span>' in html
     uncorrected = Post.objects.get(slug="which-gguf-file")
     assert "badge--corrected" not in client.get(uncorrected.get_absolute_url()).content.decode()
     # reference tables from records
