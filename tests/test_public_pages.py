@@ -208,7 +208,10 @@ def test_post_page_shows_the_corrected_answer_first_and_the_wrong_one_marked(cli
     assert '오답 판정 <time datetime="2026-11-20T16:45:00+09:00">2026. 11. 20.</time>' in html
     assert f'href="{post.get_history_url()}"' in html
     assert "이전에 올라온 답변이 틀린 것으로 확인되어" in html
-    assert 'class="badge badge--corrected" title="틀린 답변이 출처 있는 답변으로 정정되었습니다">정정됨</span>' in html
+    assert (
+        'class="badge badge--corrected" title="틀린 답변이 출처 있는 답변으로 정정되었습니다">정정됨</span>'
+        in html
+    )
     uncorrected = Post.objects.get(slug="which-gguf-file")
     assert "badge--corrected" not in client.get(uncorrected.get_absolute_url()).content.decode()
     # reference tables from records
