@@ -4,6 +4,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timeuntil
 
+from community import structured_data
 from community.models import ScenarioSoftware
 
 register = template.Library()
@@ -123,3 +124,10 @@ def kind_chips(kinds, counts, active):
         for value, label in kinds.items()
         if counts.get(value) or value == active
     ]
+
+
+@register.simple_tag(takes_context=True)
+def qa_page_json_ld(context, post):
+    """The post's QAPage structured data, if it is a question with answers."""
+    page_url = context["request"].build_absolute_uri(post.get_absolute_url())
+    return structured_data.json_ld(structured_data.qa_page(post, page_url))
