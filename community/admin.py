@@ -28,6 +28,7 @@ from community.models import (
     ScenarioFormat,
     ScenarioSoftware,
     Software,
+    Synonym,
     Tag,
 )
 
@@ -591,3 +592,10 @@ class ModelPresetAdmin(EditorialAdmin):
     list_editable = ["order"]
     list_filter = ["layers"]
     search_fields = ["name"]
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    list_display = ["term", "expansion"]
+    list_display_links = ["term"]
+    search_fields = ["term", "expansion"]

@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-SEED_FIXTURES = ("reference", "posts")
+SEED_FIXTURES = ("reference", "posts", "synonyms")
 
 
 @pytest.fixture(autouse=True)

@@ -30,7 +30,7 @@ def row_counts(history=False):
 
 def test_every_fixture_loads_twice_into_an_empty_database_without_duplicates(db):
     fixtures = sorted(path.stem for path in FIXTURE_DIR.glob("*.json"))
-    assert fixtures == ["posts", "reference"]
+    assert fixtures == ["posts", "reference", "synonyms"]
     call_command("loaddata", *fixtures, verbosity=0)
     first, first_history = row_counts(), row_counts(history=True)
     call_command("loaddata", *fixtures, verbosity=0)

@@ -10,6 +10,7 @@ from .reference import (
     Software,
 )
 from .site import ContentVersion
+from .synonym import Synonym
 
 __all__ = [
     "Answer",
@@ -24,5 +25,6 @@ __all__ = [
     "ScenarioFormat",
     "ScenarioSoftware",
     "Software",
+    "Synonym",
     "Tag",
 ]

@@ -234,10 +234,10 @@ class Post(RenderedMarkdownModel):
     # post's content and keeps these as they are now.
     workflow_fields = ("status", "published_at")
 
-    # A search result carries its title and snippet with the match marked
-    # (community/search.py); every other list shows the plain title and excerpt.
-    title_html = snippet_html = None
-    found_in_answers = False
+    # A search result carries its title and snippet with the match marked, and
+    # where it matched (community/search.py); every other list shows the plain
+    # title and excerpt.
+    title_html = snippet_html = found_in_html = None
 
     class Meta:
         ordering = ["-published_at", "-id"]

@@ -53,5 +53,5 @@ def page(browser, console_errors):
 @pytest.fixture
 def site(live_server, transactional_db):
     """The live server holding the seed content."""
-    call_command("loaddata", "reference", "posts", verbosity=0)
+    call_command("loaddata", "reference", "posts", "synonyms", verbosity=0)
     return live_server.url
