@@ -1,6 +1,7 @@
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -364,3 +365,13 @@ def test_a_post_without_a_security_token_is_a_403_in_the_sites_style(db):
         html = response.content.decode()
         assert response.status_code == 403
         assert '<html lang="ko"' in html and "보안 토큰(CSRF)이 없거나 맞지 않아" in html
+
+
+def test_no_emoji_in_the_sites_own_markup(client, seeded):
+    # A pictograph needs an emoji font, which many systems lack (a blank box
+    # instead); the site's own headings and labels use words.
+    emoji = re.compile("[\U0001f000-\U0001faff]")
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    for template in templates.rglob("*.html"):
+        assert not emoji.search(template.read_text()), template
+    assert not emoji.search(client.get("/guide/").content.decode())
