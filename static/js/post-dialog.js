@@ -137,19 +137,6 @@ if (dialog) {
 
   dialog.querySelector("[data-dialog-close]").addEventListener("click", requestClose);
 
-  // A link to a part of the post (an answer) scrolls the dialog to it, in the
-  // post's own history entry: as an entry of its own, without the post in its
-  // state, Back and Forward would land on an address this list does not show.
-  body.addEventListener("click", (event) => {
-    const link = event.target.closest?.('a[href^="#"]');
-    const target = link && body.querySelector(`[id="${CSS.escape(link.hash.slice(1))}"]`);
-    if (!target || !history.state?.postId) return;
-    event.preventDefault();
-    if (target instanceof HTMLDetailsElement) target.open = true;
-    history.replaceState(history.state, "", link.href);
-    target.scrollIntoView();
-  });
-
   // A click on the backdrop (outside the dialog's box) closes it too, but only
   // one that was also pressed there: selecting text and letting go outside the
   // box is not a click on the backdrop. Nor is the second click of the double
