@@ -375,3 +375,21 @@ def test_no_emoji_in_the_sites_own_markup(client, seeded):
     for template in templates.rglob("*.html"):
         assert not emoji.search(template.read_text()), template
     assert not emoji.search(client.get("/guide/").content.decode())
+
+
+def test_the_hardware_heading_names_the_model_from_the_records(client, seeded):
+    post = Post.objects.get(slug="70b-on-24gb-vram")
+    heading = "Llama-3 70B 기준 하드웨어별 'Sweet Spot' 권장"
+    for url in ("/guide/", post.get_absolute_url()):
+        assert heading in client.get(url).content.decode()
+    preset = HardwareTier.objects.first().sized_for
+    preset.name = "Llama-3.3 70B"
+    preset.save()
+    for url in ("/guide/", post.get_absolute_url()):
+        assert "Llama-3.3 70B 기준 하드웨어별" in client.get(url).content.decode()
+    for tier in HardwareTier.objects.all():
+        tier.sized_for = None
+        tier.save()
+    assert "<h2 id=\"hardware-title\">하드웨어별 'Sweet Spot' 권장</h2>" in (
+        client.get("/guide/").content.decode()
+    )

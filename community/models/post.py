@@ -180,7 +180,7 @@ class PostQuerySet(models.QuerySet):
             Prefetch("formats", queryset=FormatProfile.objects.with_software()),
             Prefetch(
                 "hardware_tiers",
-                queryset=HardwareTier.objects.select_related("recommended_format"),
+                queryset=HardwareTier.objects.select_related("recommended_format", "sized_for"),
             ),
             Prefetch("scenarios", queryset=Scenario.objects.with_details()),
         )
