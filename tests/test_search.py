@@ -442,3 +442,16 @@ def test_the_index_is_used_only_for_terms_it_narrows_down(db, monkeypatch):
     assert not search.index_is_selective("title", ["희귀한낱말", "흔한낱말"], None)
     assert not search.index_is_selective("title", ["희귀"], None)  # too short for a trigram
     assert search.index_is_selective("answer", ["흔한낱말"], None)
+
+
+def test_editors_add_synonyms_in_the_admin_and_search_uses_them_at_once(client, editor):
+    post = make_post(title="Qwen2.5 7B 질문", body="본문")
+    assert found_slugs(client, q="큐웬") == []
+    client.force_login(editor)
+    response = client.post("/admin/community/synonym/add/", {"term": "큐웬", "expansion": "Qwen"})
+    assert response.status_code == 302, response.content.decode()
+    duplicate = client.post("/admin/community/synonym/add/", {"term": "큐웬", "expansion": "QWEN"})
+    assert "같은 검색어와 표기가 이미 있습니다." in duplicate.content.decode()
+    client.logout()
+    # The cached search page went with the content version the save bumped.
+    assert found_slugs(client, q="큐웬") == [post.slug]
