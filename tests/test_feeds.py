@@ -44,6 +44,7 @@ def test_the_newest_feed_holds_published_posts_with_their_corrected_answer(clien
     content = corrected.findtext(f"{ATOM}content")
     assert "<strong>본문</strong>" in content and "정정 답변" in content
     assert "맞는 숫자 42GB" in content and "99GB" not in content
+    assert "<p>출처: 공식 문서</p>" in content
     assert (
         corrected.find(f"{ATOM}link").get("href") == f"http://testserver{post.get_absolute_url()}"
     )
