@@ -8,7 +8,7 @@ from django.core import serializers
 from django.core.management import call_command
 
 from community import services
-from community.models import Answer, Post
+from community.models import Answer, ContentVersion, Post
 
 BACKUP_EXCLUDES = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
 
@@ -17,6 +17,10 @@ def content_snapshot():
     """Every community row, by its natural keys, without database ids."""
     snapshot = {}
     for model in apps.get_app_config("community").get_models():
+        if model is ContentVersion:
+            # The page cache's counter, not content: loading the backup's rows
+            # bumps it past the dumped value, so no page cached before is served.
+            continue
         if model.__name__.startswith("Historical"):
             snapshot[model.__name__] = model.objects.count()
             continue

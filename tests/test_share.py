@@ -66,7 +66,8 @@ def test_every_public_page_has_a_share_card(client, question):
         assert meta["og:url"] == f"http://testserver{url}"
         assert re.fullmatch(r"http://testserver/static/img/share\.png", meta["og:image"])
         assert meta["twitter:card"] == "summary_large_image"
-    assert read_head(client, "/no-such-page/", status=404).meta["og:title"]
+    not_found = read_head(client, "/no-such-page/", status=404).meta
+    assert not_found["og:title"] and not_found["og:url"] == "http://testserver/"
 
     post_meta = read_head(client, question.get_absolute_url()).meta
     assert post_meta["og:type"] == "article" and post_meta["og:title"] == "70B는 몇 GB?"
