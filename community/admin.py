@@ -31,6 +31,7 @@ from community.models import (
     ScenarioFormat,
     ScenarioSoftware,
     Software,
+    Synonym,
     Tag,
 )
 
@@ -568,10 +569,18 @@ class SoftwareAdmin(EditorialAdmin):
 @admin.register(HardwareTier)
 class HardwareTierAdmin(MarkdownPreviewAdmin):
     markdown_preview_fields = ["rationale"]
-    list_display = ["name", "memory_gb", "platform", "recommendation", "fits_70b", "order"]
+    list_display = [
+        "name",
+        "memory_gb",
+        "platform",
+        "recommendation",
+        "sized_for",
+        "fits_70b",
+        "order",
+    ]
     list_editable = ["order"]
-    list_filter = ["platform", "fits_70b"]
-    list_select_related = ["recommended_format"]
+    list_filter = ["platform", "fits_70b", "sized_for"]
+    list_select_related = ["recommended_format", "sized_for"]
     search_fields = ["name", "recommendation", "rationale"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -627,3 +636,10 @@ class ModelPresetAdmin(EditorialAdmin):
     list_editable = ["order"]
     list_filter = ["layers"]
     search_fields = ["name"]
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    list_display = ["term", "expansion"]
+    list_display_links = ["term"]
+    search_fields = ["term", "expansion"]

@@ -17,6 +17,7 @@ EDITED_MODELS = [
     "scenariosoftware",
     "quantization",
     "modelpreset",
+    "synonym",
 ]
 
 

@@ -1,7 +1,9 @@
 """
 Search on the community list: title, body and published answers, Korean
 substrings included. Bodies and answers are searched as readers see them
-(`search_text`, their text without the Markdown), not as typed.
+(`search_text`, their text without the Markdown), not as typed. A query is
+searched as typed and as its synonyms write it (`Synonym`: 라마 → Llama), and
+each hit says where it matched, highlighted.
 
 Results come in four phases, each newest first: posts whose title matches,
 then posts whose body matches, then posts where a published answer matches,
@@ -29,7 +31,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from community.models import Answer, FormatProfile, HardwareTier, Post, Scenario
+from community.models import Answer, FormatProfile, HardwareTier, Post, Scenario, Synonym
 from community.models.post import list_prefetches
 from community.pagination import Cursor, InvalidCursor, keyset_after, keyset_before
 from community.postgres import local_settings
@@ -66,11 +68,11 @@ REFERENCE_FIELDS = {
 PRESENTED_BY = {FormatProfile: "formats", HardwareTier: "hardware_tiers", Scenario: "scenarios"}
 
 
-def matching_references(text):
-    """{reference model: ids of its records whose text contains `text`}."""
+def matching_references(terms):
+    """{reference model: ids of its records whose text contains one of `terms`}."""
     found = {}
     for model, fields in REFERENCE_FIELDS.items():
-        matches = model.objects.filter(_any_contains(fields, text)).distinct()
+        matches = model.objects.filter(_any_contains(fields, terms)).distinct()
         ids = list(matches.values_list("pk", flat=True))
         if ids:
             found[model] = ids
@@ -97,18 +99,19 @@ def presents(references, *, driven_by_links=False):
     return condition
 
 
-def _any_contains(fields, text):
+def _any_contains(fields, terms):
     condition = Q()
     for field in fields:
-        condition |= Q(**{f"{field}__icontains": text})
+        for term in terms:
+            condition |= Q(**{f"{field}__icontains": term})
     return condition
 
 
-def phase_queryset(queryset, phase, text, references=None, *, driven_by_links=False):
-    title = Q(title__icontains=text)
-    body = Q(search_text__icontains=text)
+def phase_queryset(queryset, phase, terms, references=None, *, driven_by_links=False):
+    title = _any_contains(["title"], terms)
+    body = _any_contains(["search_text"], terms)
     in_answer = Exists(
-        Answer.objects.public().filter(post=OuterRef("pk"), search_text__icontains=text)
+        Answer.objects.public().filter(_any_contains(["search_text"], terms), post=OuterRef("pk"))
     )
     if phase == "title":
         return queryset.filter(title)
@@ -117,7 +120,7 @@ def phase_queryset(queryset, phase, text, references=None, *, driven_by_links=Fa
     if phase == "answer":
         return queryset.filter(in_answer).exclude(title).exclude(body)
     if references is None:
-        references = matching_references(text)
+        references = matching_references(terms)
     if not references:
         return queryset.none()
     matching = presents(references, driven_by_links=driven_by_links)
@@ -132,9 +135,9 @@ INDEXED_COLUMN = {
 }
 
 
-def index_is_selective(phase, text, references):
+def index_is_selective(phase, terms, references):
     """
-    Whether the trigram index narrows `phase` down to few rows for `text`.
+    Whether the trigram index narrows `phase` down to few rows for `terms`.
 
     PostgreSQL keeps no statistics on substrings, and a GIN scan cannot stop
     early: for a term in most rows it builds a bitmap of them all (seconds at a
@@ -142,22 +145,24 @@ def index_is_selective(phase, text, references):
     small random sample of the column first, and the index is used only when
     few sampled rows match. Terms with no word of three or more characters
     yield no trigram at all. A reference record counts as common when many
-    posts present it.
+    posts present it. The variants of a query are sampled together.
     """
     if phase == "reference":
         return all(links[:COMMON_LINKS].count() < COMMON_LINKS for links in presenting(references))
-    if max(map(len, re.findall(r"\w+", text)), default=0) < 3:
+    if any(max(map(len, re.findall(r"\w+", term)), default=0) < 3 for term in terms):
         return False
     model, field = INDEXED_COLUMN[phase]
     quote = connection.ops.quote_name
     column, table = quote(model._meta.get_field(field).column), quote(model._meta.db_table)
+    like = " OR ".join([f"UPPER({column}::text) LIKE UPPER(%s)"] * len(terms))
     # The ORM has no TABLESAMPLE; the names are the model's own, quoted.
     sample = (
-        f"SELECT count(*), count(*) FILTER (WHERE UPPER({column}::text) LIKE UPPER(%s))"  # noqa: S608
+        f"SELECT count(*), count(*) FILTER (WHERE {like})"  # noqa: S608
         f" FROM {table} TABLESAMPLE SYSTEM (%s) REPEATABLE (0)"
     )
+    patterns = [f"%{connection.ops.prep_for_like_query(term)}%" for term in terms]
     with connection.cursor() as cursor:
-        cursor.execute(sample, [f"%{connection.ops.prep_for_like_query(text)}%", SAMPLE_PERCENT])
+        cursor.execute(sample, [*patterns, SAMPLE_PERCENT])
         sampled, matched = cursor.fetchone()
     return matched <= max(1, sampled * COMMON_SHARE)
 
@@ -259,36 +264,38 @@ class SearchPage:
     # True when the page stopped at its scan budget, not because it was full:
     # `more` then continues the scan, and may find nothing further.
     cut_short: bool = False
+    # The reference records that match, when the page reached their phase.
+    references: dict = dataclasses.field(default_factory=dict)
 
 
 def search_page(queryset, text, *, cursor=None, size):
-    """One page of posts matching `text`, title matches first; see the module docstring."""
-    page = _collect(queryset.prefetch_related(None), text, cursor, size)
+    """One page of posts matching `text` or its synonyms, title matches first, each
+    saying where it matched; see the module docstring."""
+    terms = Synonym.objects.variants_of(text)
+    page = _collect(queryset.prefetch_related(None), terms, cursor, size)
     # Once for the whole page, not once per phase.
     prefetch_related_objects(page.items, *list_prefetches())
-    for post in page.items:
-        post.title_html = highlight(post.title, text)
-        post.snippet_html = snippet(post, text)
+    _add_matches(page, terms)
     return page
 
 
-def _collect(queryset, text, cursor, size):
+def _collect(queryset, terms, cursor, size):
     items = []
     budget = ScanBudget()
     start = cursor.phase if cursor else 0
     position = cursor.position if cursor else None
+    references = None
     for index in range(start, len(PHASES)):
         phase = PHASES[index]
-        references = None
         if phase == "reference":
-            references = matching_references(text)
+            references = matching_references(terms)
             if not references:
                 break
-        walk = phase_queryset(queryset, phase, text, references)
-        indexed = phase_queryset(queryset, phase, text, references, driven_by_links=True)
+        walk = phase_queryset(queryset, phase, terms, references)
+        indexed = phase_queryset(queryset, phase, terms, references, driven_by_links=True)
         need = size - len(items)
         rows, resume, stopped_at = None, position, None
-        if connection.vendor == "postgresql" and index_is_selective(phase, text, references):
+        if connection.vendor == "postgresql" and index_is_selective(phase, terms, references):
             rows = by_index(_older(indexed, position), need + 1)
         if rows is None:
             rows, resume, stopped_at = scan(queryset, walk, position, need + 1, budget)
@@ -297,12 +304,13 @@ def _collect(queryset, text, cursor, size):
             # this phase's first row was found if the page was full before it.
             more = Cursor.of(rows[need - 1]) if need else resume
             items += _found_in(phase, rows[:need])
-            return SearchPage(items, SearchCursor(index, more))
+            return SearchPage(items, SearchCursor(index, more), references=references or {})
         items += _found_in(phase, rows)
         if stopped_at:
-            return SearchPage(items, SearchCursor(index, stopped_at), len(items) < size)
+            cut_short = len(items) < size
+            return SearchPage(items, SearchCursor(index, stopped_at), cut_short, references or {})
         position = None
-    return SearchPage(items, None)
+    return SearchPage(items, None, references=references or {})
 
 
 def _older(queryset, position):
@@ -311,8 +319,73 @@ def _older(queryset, position):
 
 def _found_in(phase, rows):
     for row in rows:
-        row.found_in_answers = phase == "answer"
+        row.found_in = phase
     return rows
+
+
+# What a hit says about where it matched, by phase.
+FOUND_IN = {
+    "title": "제목에서 찾음",
+    "body": "본문에서 찾음",
+    "answer": "답변에서 찾음",
+    "reference": "참조 기록에서 찾음",
+}
+
+
+def _add_matches(page, terms):
+    """
+    Give each hit its highlighted title, where it matched (`found_in_html`)
+    and a highlighted snippet of the text that matched: the body's, a public
+    answer's, or the reference records' (the names of those the post presents).
+    One query for the page's answer hits, and one per kind of record for its
+    reference hits.
+    """
+    posts = page.items
+    answers = _matching_answer_texts([p for p in posts if p.found_in == "answer"], terms)
+    records = _presented([p for p in posts if p.found_in == "reference"], page.references)
+    for post in posts:
+        post.title_html = highlight(post.title, terms)
+        label = FOUND_IN[post.found_in]
+        if post.found_in == "answer":
+            post.snippet_html = snippet(answers.get(post.pk, ""), post.excerpt, terms)
+        elif post.found_in == "reference":
+            names = records.get(post.pk, [])
+            post.snippet_html = snippet(" · ".join(text for _, text in names), post.excerpt, terms)
+            label = format_html("{}: {}", label, ", ".join(name for name, _ in names))
+        else:
+            post.snippet_html = snippet(post.search_text, post.excerpt, terms)
+        post.found_in_html = label
+
+
+def _matching_answer_texts(posts, terms):
+    """{post id: the text of its newest public answer that matches}."""
+    if not posts:
+        return {}
+    rows = (
+        Answer.objects.public()
+        .filter(_any_contains(["search_text"], terms), post__in=posts)
+        .order_by("post", "-published_at")
+        .values_list("post", "search_text")
+    )
+    texts = {}
+    for post_id, text in rows:
+        texts.setdefault(post_id, text)
+    return texts
+
+
+def _presented(posts, references):
+    """{post id: [(record name, its text), ...]} of the `references` each post presents."""
+    if not posts:
+        return {}
+    found = {}
+    for model, ids in references.items():
+        links = getattr(Post, PRESENTED_BY[model]).through.objects.filter(
+            post__in=posts, **{f"{model._meta.model_name}__in": ids}
+        )
+        for link in links.select_related(model._meta.model_name):
+            record = getattr(link, model._meta.model_name)
+            found.setdefault(link.post_id, []).append((str(record), record.search_text))
+    return found
 
 
 def clean_query(raw: str) -> str:
@@ -320,11 +393,13 @@ def clean_query(raw: str) -> str:
     return " ".join(raw.split())[:MAX_QUERY_LENGTH]
 
 
-def highlight(text: str, term: str):
-    """`text` escaped, with each case-insensitive occurrence of `term` in <mark>."""
-    if not term:
+def highlight(text: str, terms):
+    """`text` escaped, with each case-insensitive occurrence of one of `terms` in <mark>."""
+    if not any(terms):
         return escape(text)
-    parts = re.split(f"({re.escape(term)})", text, flags=re.IGNORECASE)
+    # The longest first, so that "Llama 3" is marked whole, not as "Llama".
+    pattern = "|".join(re.escape(t) for t in sorted(filter(None, terms), key=len, reverse=True))
+    parts = re.split(f"({pattern})", text, flags=re.IGNORECASE)
     return mark_safe(  # noqa: S308 - every part is escaped by format_html or escape
         "".join(
             format_html("<mark>{}</mark>", part) if i % 2 else escape(part)
@@ -333,13 +408,17 @@ def highlight(text: str, term: str):
     )
 
 
-def snippet(post, term: str):
-    """The sentence around the first match in the post's text, highlighted."""
-    text = post.search_text
-    found = text.lower().find(term.lower())
+def snippet(text: str, fallback: str, terms):
+    """The words around the first match of `terms` in `text`, highlighted, or
+    `fallback` (the post's excerpt) when `text` holds none."""
+    lowered = text.lower()
+    found, term = min(
+        ((lowered.find(t.lower()), t) for t in terms if t.lower() in lowered),
+        default=(-1, ""),
+    )
     if found < 0:
-        return highlight(post.excerpt, term)
+        return highlight(fallback, terms)
     start = max(0, found - SNIPPET_CHARS)
     end = found + len(term) + SNIPPET_CHARS
     piece = ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
-    return highlight(Truncator(piece).chars(2 * SNIPPET_CHARS + len(term) + 2), term)
+    return highlight(Truncator(piece).chars(2 * SNIPPET_CHARS + len(term) + 2), terms)

@@ -204,7 +204,10 @@ def guide(request):
     context = {
         "formats": formats,
         "comparison_formats": in_comparison_order(formats),
-        "hardware_tiers": HardwareTier.objects.select_related("recommended_format"),
+        # A list: the section's heading reads the first tier's model.
+        "hardware_tiers": list(
+            HardwareTier.objects.select_related("recommended_format", "sized_for")
+        ),
         "scenarios": Scenario.objects.with_details(),
     }
     return render(request, "community/guide.html", context)

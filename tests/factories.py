@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from community.models import Answer, FormatProfile, Post, Tag
+from community.models import Answer, FormatProfile, Post, Software, Synonym, Tag
 
 _sequence = itertools.count(1)
 
@@ -61,3 +61,12 @@ def make_rich_post(formats=(), tags=(), answers=2):
     for i in range(answers):
         make_answer(post, is_accepted=(i == 0))
     return post
+
+
+def make_software(**fields):
+    n = next(_sequence)
+    return Software.objects.create(**{"name": f"SW{n}", **fields})
+
+
+def make_synonym(term, expansion):
+    return Synonym.objects.create(term=term, expansion=expansion)

@@ -1,6 +1,7 @@
 import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -85,9 +86,34 @@ def test_list_items_show_what_a_reader_needs(client, seeded):
     item = item.group(1)
     assert f'href="{question.get_absolute_url()}"' in item
     assert "질문" in item and "정정됨" in item and "답변 1" in item
+    # Its formats EXL2, GGUF and AWQ are also its tags: one chip each, the tag's.
     for name in ("EXL2", "GGUF", "AWQ"):
-        assert f">{name}</a>" in item
+        assert item.count(f">#{name}</a>") == 1 and f">{name}</a>" not in item
     assert "2026. 11. 20." in item
+
+
+def test_one_chip_per_thing_and_no_empty_counts(client, db):
+    gguf, gptq = make_format(name="GGUF", slug="gguf"), make_format(name="GPTQ", slug="gptq")
+    post = make_post(kind="info")
+    post.formats.set([gguf, gptq])
+    post.tags.set([make_tag(name="GGUF", slug="gguf"), make_tag(name="서빙", slug="serving")])
+    for html in (
+        client.get("/community/").content.decode(),
+        client.get(post.get_absolute_url()).content.decode(),
+    ):
+        chips = re.search(r'<ul class="chips" aria-label="포맷과 태그">(.*?)</ul>', html, re.S)[1]
+        names = re.findall(r">([^<]+)</a>", chips)
+        assert names == ["GPTQ", "#GGUF", "#서빙"]
+    html = client.get("/community/").content.decode()
+    # An information post without answers says nothing about answers, and a
+    # kind without posts has no filter chip.
+    assert "답변 0" not in html
+    filters = re.search(r'<nav class="filters".*?</nav>', html, re.S).group()
+    assert '정보 <span class="count">1</span>' in filters
+    assert "토론" not in filters and "질문" not in filters
+    # Unless it is the one chosen.
+    chosen = client.get("/community/", {"kind": "discussion"}).content.decode()
+    assert 'aria-current="true">토론</a>' in chosen
 
 
 def test_dates_are_shown_in_seoul_time(client, db):
@@ -183,7 +209,10 @@ def test_post_page_shows_the_corrected_answer_first_and_the_wrong_one_marked(cli
     assert '오답 판정 <time datetime="2026-11-20T16:45:00+09:00">2026. 11. 20.</time>' in html
     assert f'href="{post.get_history_url()}"' in html
     assert "이전에 올라온 답변이 틀린 것으로 확인되어" in html
-    assert '<span class="badge badge--corrected">정정됨</span>' in html
+    assert (
+        'class="badge badge--corrected" title="틀린 답변이 출처 있는 답변으로 정정되었습니다">정정됨</span>'
+        in html
+    )
     uncorrected = Post.objects.get(slug="which-gguf-file")
     assert "badge--corrected" not in client.get(uncorrected.get_absolute_url()).content.decode()
     # reference tables from records
@@ -336,3 +365,31 @@ def test_a_post_without_a_security_token_is_a_403_in_the_sites_style(db):
         html = response.content.decode()
         assert response.status_code == 403
         assert '<html lang="ko"' in html and "보안 토큰(CSRF)이 없거나 맞지 않아" in html
+
+
+def test_no_emoji_in_the_sites_own_markup(client, seeded):
+    # A pictograph needs an emoji font, which many systems lack (a blank box
+    # instead); the site's own headings and labels use words.
+    emoji = re.compile("[\U0001f000-\U0001faff]")
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    for template in templates.rglob("*.html"):
+        assert not emoji.search(template.read_text()), template
+    assert not emoji.search(client.get("/guide/").content.decode())
+
+
+def test_the_hardware_heading_names_the_model_from_the_records(client, seeded):
+    post = Post.objects.get(slug="70b-on-24gb-vram")
+    heading = "Llama-3 70B 기준 하드웨어별 'Sweet Spot' 권장"
+    for url in ("/guide/", post.get_absolute_url()):
+        assert heading in client.get(url).content.decode()
+    preset = HardwareTier.objects.first().sized_for
+    preset.name = "Llama-3.3 70B"
+    preset.save()
+    for url in ("/guide/", post.get_absolute_url()):
+        assert "Llama-3.3 70B 기준 하드웨어별" in client.get(url).content.decode()
+    for tier in HardwareTier.objects.all():
+        tier.sized_for = None
+        tier.save()
+    assert "<h2 id=\"hardware-title\">하드웨어별 'Sweet Spot' 권장</h2>" in (
+        client.get("/guide/").content.decode()
+    )

@@ -9,6 +9,7 @@ from .reference import (
     ScenarioSoftware,
     Software,
 )
+from .synonym import Synonym
 
 __all__ = [
     "Answer",
@@ -22,5 +23,6 @@ __all__ = [
     "ScenarioFormat",
     "ScenarioSoftware",
     "Software",
+    "Synonym",
     "Tag",
 ]

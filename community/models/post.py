@@ -20,6 +20,7 @@ from .reference import FormatProfile, HardwareTier, Scenario, in_comparison_orde
 from .rendered import RenderedMarkdownModel
 
 EXCERPT_LENGTH = 120
+RESERVED_SLUGS = ["feed", "tags"]
 
 
 class TagQuerySet(models.QuerySet):
@@ -162,6 +163,15 @@ class PostQuerySet(models.QuerySet):
             Prefetch("answers", queryset=answers, to_attr="answers_on_record")
         )
 
+    def for_feed(self):
+        """What a feed entry shows: the question, its tags and its accepted answer (the
+        correction, where one replaced a wrong answer), as `Post.feed_answer`."""
+        accepted = Answer.objects.public().filter(is_accepted=True).defer("search_text")
+        return self.defer("search_text").prefetch_related(
+            Prefetch("tags", queryset=Tag.objects.only("name", "slug"), to_attr="listed_tags"),
+            Prefetch("answers", queryset=accepted, to_attr="accepted_answers"),
+        )
+
     def for_detail(self):
         """A post with everything its page and modal show, in a fixed number of queries."""
         # No correction badge annotation: Post.has_correction reads the answers loaded here.
@@ -170,7 +180,7 @@ class PostQuerySet(models.QuerySet):
             Prefetch("formats", queryset=FormatProfile.objects.with_software()),
             Prefetch(
                 "hardware_tiers",
-                queryset=HardwareTier.objects.select_related("recommended_format"),
+                queryset=HardwareTier.objects.select_related("recommended_format", "sized_for"),
             ),
             Prefetch("scenarios", queryset=Scenario.objects.with_details()),
         )
@@ -224,10 +234,10 @@ class Post(RenderedMarkdownModel):
     # post's content and keeps these as they are now.
     workflow_fields = ("status", "published_at")
 
-    # A search result carries its title and snippet with the match marked
-    # (community/search.py); every other list shows the plain title and excerpt.
-    title_html = snippet_html = None
-    found_in_answers = False
+    # A search result carries its title and snippet with the match marked, and
+    # where it matched (community/search.py); every other list shows the plain
+    # title and excerpt.
+    title_html = snippet_html = found_in_html = None
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -246,11 +256,12 @@ class Post(RenderedMarkdownModel):
                 name="published_post_has_date",
                 violation_error_message="게시된 글에는 게시일이 있어야 합니다.",
             ),
-            # /community/tags/ holds the tag pages.
+            # /community/tags/ holds the tag pages, /community/feed/ the feeds.
             models.CheckConstraint(
-                condition=~Q(slug="tags"),
+                condition=~Q(slug__in=RESERVED_SLUGS),
                 name="post_slug_not_reserved",
-                violation_error_message="'tags'는 태그 페이지 주소라서 슬러그로 쓸 수 없습니다.",
+                violation_error_message="'tags'와 'feed'는 태그 페이지와 피드의 주소라서 "
+                "슬러그로 쓸 수 없습니다.",
             ),
         ]
 
@@ -330,6 +341,11 @@ class Post(RenderedMarkdownModel):
         """A correction replaced a wrong answer. Lists annotate it (`for_list()`), which
         takes the place of this property; a post page derives it from its answers."""
         return any(answer.is_correction for answer in self.public_answers)
+
+    @property
+    def feed_answer(self):
+        """The accepted answer `for_feed()` loaded, or None."""
+        return next(iter(self.accepted_answers), None)
 
     @property
     def accepted_answer(self):

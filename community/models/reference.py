@@ -227,6 +227,15 @@ class HardwareTier(RenderedMarkdownModel):
     rationale_html = models.TextField(blank=True, editable=False)
     search_text = models.TextField(blank=True, editable=False)
     fits_70b = models.BooleanField("70B 모델 적재 가능", default=True)
+    sized_for = models.ForeignKey(
+        "ModelPreset",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="기준 모델",
+        help_text="이 구간의 추천과 예상 사용량이 가정하는 모델. 표의 제목에 쓰입니다.",
+    )
     order = models.PositiveSmallIntegerField("표시 순서", default=0)
     updated_at = models.DateTimeField("수정일", auto_now=True)
     history = HistoricalRecords()

@@ -4,6 +4,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timesince import timeuntil
 
+from community import structured_data
 from community.models import ScenarioSoftware
 
 register = template.Library()
@@ -91,3 +92,42 @@ def menu_current(context, entry):
 def get_item(mapping, key):
     """mapping[key] in a template, for dictionaries keyed by a variable."""
     return mapping.get(key)
+
+
+@register.inclusion_tag("includes/chips.html")
+def post_chips(formats, tags):
+    """
+    A post's format and tag chips, one per thing: a format that a tag of the
+    post also names ("GGUF" and "#GGUF") is shown once, as the tag, whose page
+    lists the posts about it; the format's own entry is in the post's chart.
+    """
+    tag_names = {tag.name.casefold() for tag in tags} | {tag.slug for tag in tags}
+    return {
+        "formats": [
+            f for f in formats if f.name.casefold() not in tag_names and f.slug not in tag_names
+        ],
+        "tags": tags,
+    }
+
+
+@register.simple_tag
+def kind_chips(kinds, counts, active):
+    """
+    (kind, label, count) for the list's kind filters. With counts (None when
+    there are none to show), a kind without posts gets no chip, unless it is
+    the one chosen: a "토론 0" chip would lead to an empty list.
+    """
+    if counts is None:
+        return [(value, label, None) for value, label in kinds.items()]
+    return [
+        (value, label, counts.get(value, 0))
+        for value, label in kinds.items()
+        if counts.get(value) or value == active
+    ]
+
+
+@register.simple_tag(takes_context=True)
+def qa_page_json_ld(context, post):
+    """The post's QAPage structured data, if it is a question with answers."""
+    page_url = context["request"].build_absolute_uri(post.get_absolute_url())
+    return structured_data.json_ld(structured_data.qa_page(post, page_url))

@@ -10,7 +10,9 @@ path (so that reverting to it restores the row's many-to-many links too).
 `make run` calls it every time: it loads the fixtures only into a database that
 holds no content yet. `--reload` puts the seed rows back over editors' changes
 (the fixtures use natural keys, so rows update in place and nothing duplicates);
-rows that have revisions get no new one.
+rows that have revisions get no new one. The search synonyms are loaded the same
+way, and also whenever there are none yet, so a database seeded before they
+existed gets them too.
 """
 
 from collections import defaultdict
@@ -22,10 +24,11 @@ from django.db.models.signals import post_save
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_manager_for_model, update_change_reason
 
-from community.models import FormatProfile, Post
+from community.models import FormatProfile, Post, Synonym
 from community.models.rendered import RenderedMarkdownModel
 
 SEED_FIXTURES = ["reference", "posts"]
+SYNONYM_FIXTURE = "synonyms"
 CHANGE_REASON = "seed"
 
 
@@ -40,6 +43,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, reload, verbosity, **options):
+        if reload or not Synonym.objects.exists():
+            call_command("loaddata", SYNONYM_FIXTURE, verbosity=verbosity)
         if not reload and (Post.objects.exists() or FormatProfile.objects.exists()):
             self.stdout.write(
                 "The database has content: the seed fixtures were not loaded again. "
