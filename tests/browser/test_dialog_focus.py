@@ -57,7 +57,7 @@ def test_after_the_skip_link(page, site, by_keyboard):
     for close in CLOSES:
         page.goto(f"{site}/community/")
         page.keyboard.press("Tab")
-        expect(page.locator(".skip-link")).to_be_focused()
+        expect(page.locator('.skip-link[href="#main"]')).to_be_focused()
         page.keyboard.press("Enter")
         page.wait_for_url("**/community/#main")
         expect(page.locator("main")).to_be_focused()
