@@ -3,8 +3,10 @@ Whole-page caching for the public pages.
 
 A cached page is keyed by the request's path and query and by the current
 `ContentVersion`; any save of content bumps that version (`content_changed`),
-so the next request renders afresh, in every server process. Pages are the
-same for every visitor (no user-specific markup), so one copy serves all.
+so the next request renders afresh, in every server process. A cached page is
+the same for every anonymous reader, so one copy serves all; a signed-in
+member's requests neither read nor fill the cache (their pages carry their
+menu), and are marked private.
 The `cached_page` view decorator stores pages; `CachedPageMiddleware` serves
 them early in the request, which makes a cached page cheaper than a view.
 """
@@ -15,6 +17,7 @@ import time
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache, caches
 from django.db import OperationalError, transaction
 from django.http import HttpResponse
@@ -51,6 +54,10 @@ def cached_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         timeout = settings.PAGE_CACHE_SECONDS
+        if request.user.is_authenticated:
+            response = view(request, *args, **kwargs)
+            response["Cache-Control"] = PERSONAL
+            return response
         if not timeout:
             return _revalidate(view(request, *args, **kwargs))
         # CachedPageMiddleware has looked for the page already if it is installed.
@@ -96,6 +103,7 @@ class CachedPageMiddleware:
         if (
             request.method in ("GET", "HEAD")
             and settings.PAGE_CACHE_SECONDS
+            and not _signed_in(request)
             and _shows_cached_page(request)
         ):
             request._page_key = key, etag = _page_key(request)
@@ -103,6 +111,12 @@ class CachedPageMiddleware:
             if cached is not None:
                 return _serve(request, cached, etag)
         return self.get_response(request)
+
+
+def _signed_in(request):
+    """A signed-in session. Free for a reader without a session cookie (every
+    anonymous reader but one in the middle of signing up or in)."""
+    return SESSION_KEY in request.session
 
 
 def _shows_cached_page(request):
@@ -158,6 +172,8 @@ def _local_pages():
 # Browsers keep the page but ask again each time; an unchanged page is a 304
 # (ConditionalGetMiddleware compares the ETag).
 REVALIDATE = "no-cache, public"
+# A member's page: kept by no shared cache (a proxy, a CDN) on the way.
+PERSONAL = "no-cache, private"
 
 
 def _revalidate(response):
