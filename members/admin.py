@@ -9,10 +9,18 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, ProtectedError, Q, RestrictedError
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from community.models import Answer
 from members import services
 from members.models import Contribution, Member, Report, ReportedAnswer
+
+
+def _rendered(post_or_answer):
+    """A body as readers see it, for an editor to judge before it is public."""
+    # body_html was rendered and sanitized when the row was saved (render_markdown).
+    html = mark_safe(post_or_answer.body_html)  # noqa: S308
+    return format_html('<div class="member-content">{}</div>', html)
 
 
 class ContributionDecisionForm(forms.ModelForm):
@@ -45,7 +53,9 @@ class ContributionDecisionForm(forms.ModelForm):
         if decision == self.UNPUBLISH and not self.instance.is_public:
             raise ValidationError("게시 중인 글만 게시를 중단할 수 있습니다.")
         if decision in (self.REJECT, self.UNPUBLISH) and not cleaned.get("reason", "").strip():
-            self.add_error("reason", "반려하거나 게시를 중단하는 이유를 적어 주세요. 회원에게 전달됩니다.")
+            self.add_error(
+                "reason", "반려하거나 게시를 중단하는 이유를 적어 주세요. 회원에게 전달됩니다."
+            )
         return cleaned
 
     def _post_clean(self):
@@ -89,8 +99,7 @@ class ContributionAdmin(admin.ModelAdmin):
 
     @admin.display(description="내용 (독자에게 보일 모습)")
     def content(self, contribution):
-        # Rendered and sanitized when saved, like every published body.
-        return format_html('<div class="markdown-preview">{}</div>', contribution.target.body_html)
+        return _rendered(contribution.target)
 
     def has_add_permission(self, request):
         return False
@@ -181,7 +190,7 @@ class ReportedAnswerAdmin(admin.ModelAdmin):
 
     @admin.display(description="답변")
     def answer_content(self, answer):
-        return format_html('<div class="markdown-preview">{}</div>', answer.body_html)
+        return _rendered(answer)
 
     def has_add_permission(self, request):
         return False
@@ -264,7 +273,9 @@ class MemberAdmin(admin.ModelAdmin):
         removed = services.remove_members(members=queryset, keep_contributions=True)
         self.message_user(request, f"회원 {removed}명을 삭제했습니다. 글은 남겼습니다.")
 
-    @admin.action(description="회원 삭제: 질문(달린 답변 포함)·답변·신고도 삭제", permissions=["delete"])
+    @admin.action(
+        description="회원 삭제: 질문(달린 답변 포함)·답변·신고도 삭제", permissions=["delete"]
+    )
     def remove_all(self, request, queryset):
         try:
             removed = services.remove_members(members=queryset, keep_contributions=False)
@@ -276,4 +287,3 @@ class MemberAdmin(admin.ModelAdmin):
             )
             return
         self.message_user(request, f"회원 {removed}명과 그 글을 삭제했습니다.")
-

@@ -14,6 +14,10 @@ RAW_HTML_ERROR = (
     "HTML 태그는 쓸 수 없습니다. 꺾쇠(< >)를 글자 그대로 보이려면 `백틱`으로 감싸 주세요."
 )
 
+HONEYPOT_ERROR = (
+    "자동 입력으로 보여 보내지 않았습니다. 사람이라면 페이지를 새로 고친 뒤 다시 보내 주세요."
+)
+
 
 def contains_raw_html(text):
     """True when Python-Markdown would pass some of `text` through as raw HTML."""
@@ -54,7 +58,8 @@ class HoneypotForm(forms.Form):
 
     def clean_website(self):
         if self.cleaned_data["website"]:
-            raise ValidationError("자동 입력으로 보여 보내지 않았습니다.", code="honeypot")
+            # Shown above the form: the field itself is out of sight.
+            self.add_error(None, ValidationError(HONEYPOT_ERROR, code="honeypot"))
         return ""
 
     @property
@@ -111,7 +116,9 @@ class AnswerForm(HoneypotForm):
     source_label = forms.CharField(
         label="출처", max_length=120, required=False, help_text="예: 공식 문서, 논문 제목"
     )
-    source_url = forms.URLField(label="출처 URL", max_length=500, required=False, assume_scheme="https")
+    source_url = forms.URLField(
+        label="출처 URL", max_length=500, required=False, assume_scheme="https"
+    )
 
     field_order = ["body", "source_label", "source_url", "website"]
 
@@ -129,4 +136,3 @@ class ReportForm(HoneypotForm):
     )
 
     field_order = ["kind", "reason", "source_url", "website"]
-

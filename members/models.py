@@ -17,6 +17,7 @@ class MemberManager(models.Manager):
         member, _ = self.get_or_create(
             user=user, defaults={"display_name": name[:DISPLAY_NAME_LENGTH]}
         )
+        member.user = user  # the loaded one, not a second query for it
         return member
 
 

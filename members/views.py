@@ -119,6 +119,7 @@ def preview(request):
     if len(content) > MAX_PREVIEW_LENGTH:
         return HttpResponseBadRequest("미리보기에는 너무 긴 글입니다.")
     if not limits.spend(request.user, "preview"):
-        return JsonResponse({"error": "미리보기를 너무 자주 요청했습니다. 잠시 뒤에 다시 해 주세요."}, status=429)
+        return JsonResponse(
+            {"error": "미리보기를 너무 자주 요청했습니다. 잠시 뒤에 다시 해 주세요."}, status=429
+        )
     return HttpResponse(render_markdown(content))
-
