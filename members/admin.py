@@ -282,7 +282,8 @@ class MemberAdmin(admin.ModelAdmin):
         except (ProtectedError, RestrictedError):
             self.message_user(
                 request,
-                "다른 답변의 정정 대상인 답변이 있어 삭제하지 않았습니다. 아무것도 바뀌지 않았습니다.",
+                "다른 답변의 정정 대상인 답변이 있어 삭제하지 않았습니다. "
+                "아무것도 바뀌지 않았습니다.",
                 messages.ERROR,
             )
             return
