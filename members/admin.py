@@ -210,9 +210,6 @@ class ReportedAnswerAdmin(admin.ModelAdmin):
             correction=form.cleaned_data["correction"],
         )
 
-    def save_related(self, request, form, formsets, change):
-        pass  # the reports are read-only here, and resolved by save_model
-
 
 @admin.register(Report)
 class ReportAdmin(admin.ModelAdmin):
