@@ -56,7 +56,8 @@ def cached_page(view):
         timeout = settings.PAGE_CACHE_SECONDS
         if request.user.is_authenticated:
             response = view(request, *args, **kwargs)
-            response["Cache-Control"] = PERSONAL
+            if not _is_private(response):  # an editor's preview says no-store itself
+                response["Cache-Control"] = PERSONAL
             return response
         if not timeout:
             return _revalidate(view(request, *args, **kwargs))

@@ -132,7 +132,7 @@ def unpublish(
         )
     target.status = target.Status.REJECTED
     if isinstance(target, Answer):
-        target.is_accepted = False
+        target.follow_status()  # no longer accepted
     target.save()
     _decide(contribution, editor, Contribution.Status.UNPUBLISHED, reason)
     if revoke_trust and contribution.member is not None:

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('community', '0013_member_review'),
+        ('community', '0014_member_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

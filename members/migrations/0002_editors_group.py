@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("members", "0001_initial"),
-        ("community", "0013_member_review"),
+        ("community", "0014_member_review"),
     ]
 
     operations = [migrations.RunPython(sync_editors_group, migrations.RunPython.noop)]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0012_search_text'),
+        ('community', '0013_answer_marked_incorrect_at'),
     ]
 
     operations = [
