@@ -213,6 +213,10 @@ SOCIALACCOUNT_PROVIDERS = {
     for provider in SOCIAL_LOGIN_PROVIDERS
     if os.environ.get(f"AINEX_{provider.upper()}_CLIENT_ID")
 }
+# Ask providers for the e-mail address (GitHub lists it, verified or not, only so).
+SOCIALACCOUNT_QUERY_EMAIL = True
+# A provider's account never signs in to an existing account by its e-mail
+# address alone, and the login starts with a POST (no login by a crafted link).
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 
