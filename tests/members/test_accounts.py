@@ -82,6 +82,18 @@ def test_a_filled_honeypot_signs_nobody_up(client, mailoutbox):
     assert mailoutbox == []
 
 
+def test_a_filled_honeypot_logs_nobody_in_or_mails_nobody(client, member, mailoutbox):
+    login = client.post(
+        "/accounts/login/", {"login": member.email, "password": PASSWORD, "website": "x"}
+    )
+    assert login.status_code == 200
+    assert "자동 입력으로 보여" in login.content.decode()
+    assert client.get("/members/me/").status_code == 302
+    reset = client.post("/accounts/password/reset/", {"email": member.email, "website": "x"})
+    assert reset.status_code == 200
+    assert mailoutbox == []
+
+
 def test_the_honeypot_is_out_of_sight(client):
     page = client.get("/accounts/signup/").content.decode()
     honeypot = re.search(r'<div class="honeypot" aria-hidden="true">.*?</div>', page, re.S)
@@ -139,7 +151,12 @@ def test_member_logins_are_locked_out_per_address_too(client, settings):
 @pytest.mark.parametrize(
     ("path", "queries"),
     # Login and sign-up list the social login apps, which allauth also reads from its table.
-    [("/accounts/login/", 1), ("/accounts/signup/", 1), ("/accounts/password/reset/", 0)],
+    [
+        ("/accounts/login/", 1),
+        ("/accounts/signup/", 1),
+        ("/accounts/password/reset/", 0),
+        ("/accounts/confirm-email/", 0),
+    ],
 )
 def test_account_pages_query_budget(client, django_assert_num_queries, path, queries):
     client.get(path)  # the first request of a process fills caches (content types)
