@@ -71,7 +71,7 @@ class ContributionAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     list_select_related = ["member", "post", "answer__post"]
     search_fields = ["post__title", "answer__post__title", "member__display_name"]
-    readonly_fields = ["member", "status", "question_link", "content", "reviewed_by", "reviewed_at"]
+    readonly_fields = ["member", "status", "question_link", "content", "decided_by", "decided_at"]
     fields = [
         "member",
         "status",
@@ -80,8 +80,8 @@ class ContributionAdmin(admin.ModelAdmin):
         "decision",
         "reason",
         "revoke_trust",
-        "reviewed_by",
-        "reviewed_at",
+        "decided_by",
+        "decided_at",
     ]
     actions = ["approve_selected"]
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from community.models import Answer, Post
 
@@ -68,7 +69,30 @@ class ContributionQuerySet(models.QuerySet):
         return self.select_related("post", "answer__post").order_by("-created_at", "-id")
 
 
-class Contribution(models.Model):
+class EditorsDecision(models.Model):
+    """What a member sent for the editors to decide on, and who decided when."""
+
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="결정한 편집자",
+    )
+    decided_at = models.DateTimeField("결정일", null=True, blank=True)
+    created_at = models.DateTimeField("접수일", auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def record_decision(self, editor):
+        self.decided_by = editor
+        self.decided_at = timezone.now()
+
+
+class Contribution(EditorsDecision):
     """A member's question or answer, and where the editors' review of it stands."""
 
     class Status(models.TextChoices):
@@ -107,21 +131,10 @@ class Contribution(models.Model):
     )
     status = models.CharField("검토 상태", max_length=12, choices=Status, default=Status.PENDING)
     reason = models.TextField("사유", blank=True, help_text="반려하거나 게시를 중단한 이유.")
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="검토한 편집자",
-    )
-    reviewed_at = models.DateTimeField("검토일", null=True, blank=True)
-    created_at = models.DateTimeField("제출일", auto_now_add=True)
 
     objects = ContributionQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(EditorsDecision.Meta):
         verbose_name = verbose_name_plural = "회원 기여 검토"
         constraints = [
             models.CheckConstraint(
@@ -169,7 +182,7 @@ class ReportQuerySet(models.QuerySet):
         return self.select_related("answer__post").order_by("-created_at", "-id")
 
 
-class Report(models.Model):
+class Report(EditorsDecision):
     """A member's report that an answer is wrong (오답 신고) or otherwise needs an editor."""
 
     class Kind(models.TextChoices):
@@ -197,21 +210,10 @@ class Report(models.Model):
     source_url = models.URLField("근거 URL", max_length=500, blank=True)
     status = models.CharField("처리 상태", max_length=12, choices=Status, default=Status.OPEN)
     outcome = models.TextField("처리 결과", blank=True, help_text="신고한 회원에게 알리는 내용.")
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name="처리한 편집자",
-    )
-    resolved_at = models.DateTimeField("처리일", null=True, blank=True)
-    created_at = models.DateTimeField("신고일", auto_now_add=True)
 
     objects = ReportQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at", "-id"]
+    class Meta(EditorsDecision.Meta):
         verbose_name = verbose_name_plural = "신고"
 
     def __str__(self):

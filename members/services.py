@@ -73,8 +73,7 @@ def answer(
 def _decide(contribution, editor, status, reason=""):
     contribution.status = status
     contribution.reason = reason
-    contribution.reviewed_by = editor
-    contribution.reviewed_at = timezone.now()
+    contribution.record_decision(editor)
     contribution.full_clean()
     contribution.save()
     _tell(
@@ -182,12 +181,10 @@ def resolve_reports(
     if incorrect:
         community_services.mark_answer_incorrect(answer=answer, note=note, correction=correction)
     status = Report.Status.CORRECTED if incorrect else Report.Status.DISMISSED
-    now = timezone.now()
     for item in reports:
         item.status = status
         item.outcome = note
-        item.resolved_by = editor
-        item.resolved_at = now
+        item.record_decision(editor)
         item.save()
         _tell(
             item.reporter,

@@ -189,7 +189,7 @@ def test_the_editor_approves_in_the_review_queue(
     assert response.status_code == 302
     contribution.refresh_from_db()
     assert contribution.status == "approved"
-    assert contribution.reviewed_by.username == "editor"
+    assert contribution.decided_by.username == "editor"
     assert len(mailoutbox) == 1
 
 
