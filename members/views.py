@@ -2,12 +2,11 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from community.editor_views import MAX_PREVIEW_LENGTH
-from community.markdown import render_markdown
+from community import editor_views
 from community.models import Answer, Post
 from members import limits, services
 from members.forms import AnswerForm, QuestionForm, ReportForm
@@ -113,13 +112,8 @@ def _members_only(view):
 @_members_only
 def preview(request):
     """A member's live preview: the pipeline that renders published HTML, and nothing stored."""
-    content = request.POST.get("content")
-    if content is None:
-        return HttpResponseBadRequest("content 값이 필요합니다.")
-    if len(content) > MAX_PREVIEW_LENGTH:
-        return HttpResponseBadRequest("미리보기에는 너무 긴 글입니다.")
     if not limits.spend(request.user, "preview"):
         return JsonResponse(
             {"error": "미리보기를 너무 자주 요청했습니다. 잠시 뒤에 다시 해 주세요."}, status=429
         )
-    return HttpResponse(render_markdown(content))
+    return editor_views.preview_response(request)
