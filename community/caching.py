@@ -116,8 +116,9 @@ class CachedPageMiddleware:
 
 def _signed_in(request):
     """A signed-in session. Free for a reader without a session cookie (every
-    anonymous reader but one in the middle of signing up or in)."""
-    return SESSION_KEY in request.session
+    anonymous reader but one in the middle of signing up or in): the session is
+    not even looked at, so the response does not vary by cookie."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and SESSION_KEY in request.session
 
 
 def _shows_cached_page(request):
