@@ -248,10 +248,10 @@ class MemberAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    def get_actions(self, request):
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
         # Removing accounts is the members' own delete with a choice of what
         # happens to their contributions; the plain one would be refused anyway.
-        actions = super().get_actions(request)
+        actions = super().get_actions(request, action_location)
         actions.pop("delete_selected", None)
         return actions
 

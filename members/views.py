@@ -92,8 +92,8 @@ def report(request, uid):
 
 def _submitted_message(contribution):
     if contribution.is_public:
-        return f"{contribution.kind_label}을(를) 게시했습니다."
-    return f"{contribution.kind_label}을(를) 받았습니다. 편집자가 검토한 뒤 게시됩니다."
+        return f"{contribution.kind_label}을 게시했습니다."
+    return f"{contribution.kind_label}을 받았습니다. 편집자가 검토한 뒤 게시됩니다."
 
 
 def _members_only(view):

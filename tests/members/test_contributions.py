@@ -265,3 +265,30 @@ def test_member_pages_query_budgets(member_client, member, editor, django_assert
         assert member_client.get(f"/members/questions/{post.slug}/answer/").status_code == 200
     with django_assert_num_queries(3):
         assert member_client.get(f"/members/answers/{answer.uid}/report/").status_code == 200
+
+
+def test_the_editor_unpublishes_and_takes_the_trust_away_in_the_admin(
+    editor_client, member, editor, settings
+):
+    settings.MEMBER_TRUST_AFTER = 1
+    services.approve(contribution=services.ask(member=member, **QUESTION), editor=editor)
+    direct = services.ask(member=member, title="바로 게시된 광고 글", body="본문")
+    assert direct.status == Contribution.Status.PUBLISHED
+    path = f"/admin/members/contribution/{direct.pk}/change/"
+    response = editor_client.post(
+        path, {"decision": "unpublish", "reason": "광고입니다.", "revoke_trust": "on"}
+    )
+    assert response.status_code == 302
+    direct.refresh_from_db()
+    member.refresh_from_db()
+    assert direct.status == Contribution.Status.UNPUBLISHED
+    assert direct.post.status == Post.Status.REJECTED
+    assert not Post.objects.published().filter(pk=direct.post_id).exists()
+    assert member.trust_revoked
+    # And gives it back from the members' list.
+    editor_client.post(
+        "/admin/members/member/",
+        {"action": "restore_trust", "_selected_action": [member.pk]},
+    )
+    member.refresh_from_db()
+    assert not member.trust_revoked
