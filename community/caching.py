@@ -54,7 +54,7 @@ def cached_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         timeout = settings.PAGE_CACHE_SECONDS
-        if request.user.is_authenticated:
+        if _signed_in(request):
             response = view(request, *args, **kwargs)
             if not _is_private(response):  # an editor's preview says no-store itself
                 response["Cache-Control"] = PERSONAL
