@@ -174,7 +174,10 @@ def resolve_reports(
     as it is. Each reporter is told the outcome.
     """
     reports = list(
-        Report.objects.open().filter(answer=answer).select_for_update().select_related("reporter")
+        Report.objects.open()
+        .filter(answer=answer)
+        .select_for_update(of=("self",))
+        .select_related("reporter")
     )
     if not reports:
         raise ValidationError("처리할 신고가 없습니다.")
