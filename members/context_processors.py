@@ -9,5 +9,7 @@ def signed_in(request):
     """
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return {"signed_in": None}
-    user = request.user
-    return {"signed_in": user if user.is_authenticated else None}
+    # Pages answered before the authentication middleware runs (a 400 for a
+    # bad address) have no user.
+    user = getattr(request, "user", None)
+    return {"signed_in": user if user is not None and user.is_authenticated else None}
