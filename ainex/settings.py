@@ -52,7 +52,17 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "pagecache",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    # Installed always; a provider is offered only when its keys are set
+    # (SOCIALACCOUNT_PROVIDERS below).
+    "allauth.socialaccount.providers.kakao",
+    "allauth.socialaccount.providers.naver",
+    "allauth.socialaccount.providers.github",
+    "allauth.socialaccount.providers.google",
     "community",
+    "members",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Per account, from every address (community/lockout.py); before axes.
     "community.lockout.AccountLoginCapMiddleware",
@@ -94,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "community.context_processors.site_origin",
+                "members.context_processors.signed_in",
             ],
         },
     },
@@ -161,6 +173,8 @@ AUTHENTICATION_BACKENDS = [
     # django-axes first, so a locked-out login never reaches the password check.
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Members sign in with their e-mail address.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -185,6 +199,79 @@ AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
 LOGIN_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("LOGIN_ACCOUNT_FAILURE_LIMIT", "20"))
 LOGIN_ACCOUNT_DELAY = 30
 LOGIN_ACCOUNT_MAX_DELAY = 15 * 60
+# Members sign in with an e-mail address, editors with a user name: a lockout
+# is per whichever the form sent.
+AXES_USERNAME_CALLABLE = "members.accounts.login_name"
+
+# --- Members' accounts (django-allauth) ---------------------------------------
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_SIGNUP_FORM_CLASS = "members.forms.SignupDetailsForm"
+# allauth's forms with the site's honeypot field.
+ACCOUNT_FORMS = {
+    "login": "members.accounts.LoginForm",
+    "reset_password": "members.accounts.ResetPasswordForm",
+}
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[AiNex] "
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/members/me/"
+LOGIN_URL = "/accounts/login/"
+# allauth's limits (per client address, e-mail address or account) live in
+# the default cache, shared through Redis when REDIS_URL is set. Its defaults
+# stand, except that sign-ups are also limited per hour.
+ACCOUNT_RATE_LIMITS = {"signup": "20/m/ip,60/h/ip"}
+# Social login: a provider is switched on by its client id and secret, e.g.
+# AINEX_KAKAO_CLIENT_ID and AINEX_KAKAO_SECRET (README, "Members").
+SOCIAL_LOGIN_PROVIDERS = ("kakao", "naver", "github", "google")
+SOCIALACCOUNT_PROVIDERS = {
+    provider: {
+        "APPS": [
+            {
+                "client_id": os.environ[f"AINEX_{provider.upper()}_CLIENT_ID"],
+                "secret": os.environ.get(f"AINEX_{provider.upper()}_SECRET", ""),
+            }
+        ]
+    }
+    for provider in SOCIAL_LOGIN_PROVIDERS
+    if os.environ.get(f"AINEX_{provider.upper()}_CLIENT_ID")
+}
+# Ask providers for the e-mail address (GitHub lists it, verified or not, only so).
+SOCIALACCOUNT_QUERY_EMAIL = True
+# A provider's account never signs in to an existing account by its e-mail
+# address alone, and the login starts with a POST (no login by a crafted link).
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+
+# --- Members' contributions ------------------------------------------------------
+# Approved questions and answers after which a member's next ones publish
+# without review.
+MEMBER_TRUST_AFTER = int(os.environ.get("MEMBER_TRUST_AFTER", "3"))
+# Per member and hour, counted in the default cache so every server process
+# shares the count.
+MEMBER_HOURLY_LIMITS = {"question": 10, "answer": 30, "report": 20, "preview": 600}
+
+# --- E-mail -----------------------------------------------------------------
+# The console locally; SMTP as soon as EMAIL_HOST is set.
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "AiNex <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_flag("EMAIL_USE_TLS", default=True),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 # --- Language and time ----------------------------------------------------
 LANGUAGE_CODE = "ko-kr"
@@ -290,4 +377,6 @@ LOGGING = {
 
 # --- Site -----------------------------------------------------------------
 SITE_NAME = "AiNex"
+# Where the site is, for links in e-mails that no request is there to build.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 COMMUNITY_PAGE_SIZE = 20

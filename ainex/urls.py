@@ -40,6 +40,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
+    path("accounts/", include("allauth.urls")),
+    path("members/", include("members.urls")),
     path("", include("community.urls")),
 ]
 

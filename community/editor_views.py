@@ -33,7 +33,12 @@ def staff_only(view):
 @require_POST
 @staff_only
 def markdown_preview(request):
-    """The live preview: the same rendering and sanitizing as published HTML."""
+    return preview_response(request)
+
+
+def preview_response(request):
+    """A live preview of the POSTed `content`: the same rendering and sanitizing
+    as published HTML, or a 400 that says what is wrong with the request."""
     content = request.POST.get("content")
     if content is None:
         return HttpResponseBadRequest("content 값이 필요합니다.")

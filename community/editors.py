@@ -3,22 +3,29 @@ The "Editors" group: everything editors need to manage content and reference
 data, and nothing else (no users, groups or permissions).
 """
 
+from django.db.models import Q
+
 EDITORS_GROUP = "Editors"
-EDITED_MODELS = [
-    "post",
-    "answer",
-    "tag",
-    "formatprofile",
-    "formatsoftware",
-    "software",
-    "hardwaretier",
-    "scenario",
-    "scenarioformat",
-    "scenariosoftware",
-    "quantization",
-    "modelpreset",
-    "synonym",
-]
+EDITED_MODELS = {
+    "community": [
+        "post",
+        "answer",
+        "tag",
+        "formatprofile",
+        "formatsoftware",
+        "software",
+        "hardwaretier",
+        "scenario",
+        "scenarioformat",
+        "scenariosoftware",
+        "quantization",
+        "modelpreset",
+        "synonym",
+    ],
+    # The members' review and report queues. Named, not imported: community
+    # depends on no other app.
+    "members": ["member", "contribution", "report", "reportedanswer"],
+}
 
 
 def ensure_editors_group(group_model, permission_model):
@@ -28,11 +35,10 @@ def ensure_editors_group(group_model, permission_model):
     Takes the model classes so that a migration can pass its historical ones.
     """
     group, _ = group_model.objects.get_or_create(name=EDITORS_GROUP)
-    group.permissions.set(
-        permission_model.objects.filter(
-            content_type__app_label="community", content_type__model__in=EDITED_MODELS
-        )
-    )
+    edited = Q()
+    for app_label, models in EDITED_MODELS.items():
+        edited |= Q(content_type__app_label=app_label, content_type__model__in=models)
+    group.permissions.set(permission_model.objects.filter(edited))
     return group
 
 
@@ -41,8 +47,12 @@ def sync_editors_group(apps, schema_editor):
     all migrations) and give the group exactly the editors' ones."""
     from django.contrib.auth.management import create_permissions
 
-    community = apps.get_app_config("community")
-    community.models_module = True
-    create_permissions(community, apps=apps, verbosity=0)
-    community.models_module = None
+    for app_label in EDITED_MODELS:
+        try:
+            app = apps.get_app_config(app_label)
+        except LookupError:  # an app whose migrations come later
+            continue
+        app.models_module = True
+        create_permissions(app, apps=apps, verbosity=0)
+        app.models_module = None
     ensure_editors_group(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))

@@ -3,8 +3,9 @@ Whole public pages, cached under the content version (models.py).
 
 A page is keyed by its host, path and the query parameters its view reads, and
 by the current `ContentVersion`: a save anywhere moves the version, so the next
-request renders afresh, in every server process. Pages are the same for every
-visitor (no user-specific markup), so one copy serves all.
+request renders afresh, in every server process. A cached page is the same for
+every anonymous reader, so one copy serves all; a signed-in member's requests
+neither read nor fill the cache (their pages carry their menu) and are private.
 
 `cached_page` marks a view and stores its pages; `CachedPageMiddleware` serves
 them before URL dispatch, which makes a cached page cheaper than a view. An
@@ -22,6 +23,7 @@ import hashlib
 from functools import wraps
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache, caches
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.template.response import SimpleTemplateResponse
@@ -39,6 +41,8 @@ KEPT_HEADERS = ("Content-Type", "X-Robots-Tag")
 # Browsers keep the page but ask again each time; an unchanged page is a 304
 # (ConditionalGetMiddleware compares the ETag).
 REVALIDATE = "no-cache, public"
+# A member's page: kept by no shared cache (a proxy, a CDN) on the way.
+PERSONAL = "no-cache, private"
 
 
 def cached_page(view=None, *, query=()):
@@ -56,6 +60,11 @@ def cached_page(view=None, *, query=()):
     def wrapper(request, *args, **kwargs):
         if not allowed.issuperset(request.GET):
             return _without_unknown_parameters(request, allowed)
+        if _signed_in(request):
+            response = view(request, *args, **kwargs)
+            if not _is_private(response):  # an editor's preview says no-store itself
+                response["Cache-Control"] = PERSONAL
+            return response
         timeout = settings.PAGE_CACHE_SECONDS
         if not timeout:
             return _revalidate(view(request, *args, **kwargs))
@@ -96,7 +105,11 @@ class CachedPageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method in ("GET", "HEAD") and settings.PAGE_CACHE_SECONDS:
+        if (
+            request.method in ("GET", "HEAD")
+            and settings.PAGE_CACHE_SECONDS
+            and not _signed_in(request)
+        ):
             allowed = _page_query(request)
             if allowed is not None and allowed.issuperset(request.GET):
                 request.page_cache_key = key, etag = _page_key(request)
@@ -104,6 +117,16 @@ class CachedPageMiddleware:
                 if cached is not None:
                     return _serve(request, cached, etag)
         return self.get_response(request)
+
+
+def _signed_in(request):
+    """
+    A signed-in session: a member's pages carry their menu, so they neither read
+    nor fill the shared cache. Free for a reader without a session cookie (every
+    anonymous reader but one in the middle of signing up or in): the session is
+    not even looked at, so the response does not vary by cookie.
+    """
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and SESSION_KEY in request.session
 
 
 def _page_query(request):

@@ -18,6 +18,9 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "k3Jd8s-Qm2Z9x_Lr7Vb4Nc1Hf6Tg0Wy5Pa8Se3Ud2Io9Kl4Mn7Bv1Cx6Za0Qw5Er",
     "DJANGO_ALLOWED_HOSTS": "ainex.example.kr",
     "DJANGO_HTTPS": "1",
+    # Members' sign-up and review e-mails; without it `check --deploy` fails.
+    "EMAIL_HOST": "smtp.example.kr",
+    "SITE_URL": "https://ainex.example.kr",
 }
 
 

@@ -201,6 +201,9 @@ class Post(RenderedMarkdownModel):
         DRAFT = "draft", "초안"
         PUBLISHED = "published", "게시됨"
         ARCHIVED = "archived", "보관됨"
+        # A member's question before and after the editors' review (members/).
+        PENDING = "pending", "검토 대기"
+        REJECTED = "rejected", "반려됨"
 
     kind = models.CharField("종류", max_length=12, choices=Kind, default=Kind.QUESTION)
     title = models.CharField("제목", max_length=200)
@@ -407,6 +410,9 @@ class Answer(RenderedMarkdownModel):
         INCORRECT = "incorrect", "오답"
         SUPERSEDED = "superseded", "대체됨"
         DRAFT = "draft", "초안"
+        # A member's answer before and after the editors' review (members/).
+        PENDING = "pending", "검토 대기"
+        REJECTED = "rejected", "반려됨"
 
     # A stable identity for fixtures and backups: answers have no name to be found by.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
