@@ -12,14 +12,8 @@ import urllib.request
 import pytest
 
 from scripts.local_server import gunicorn
-from tests.test_scale_out import (  # noqa: F401 - pytest fixtures
-    ROOT,
-    EditorSession,
-    database_url,
-    environment,
-    fetch,
-    redis_answers,
-)
+from tests.live import ROOT, EditorSession, fetch
+from tests.test_scale_out import environment, redis_answers  # noqa: F401 - a fixture
 
 pytestmark = pytest.mark.skipif(not redis_answers(), reason="Redis is not running")
 PASSWORD = "scale-out-member-42"
