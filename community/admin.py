@@ -292,7 +292,10 @@ class ReaderImpactForm(EditConflictForm):
 
 class PostForm(ReaderImpactForm):
     def reader_impact(self):
-        if not self.instance.pk or not Post.objects.published().filter(pk=self.instance.pk):
+        if (
+            not self.instance.pk
+            or not Post.objects.published().filter(pk=self.instance.pk).exists()
+        ):
             return None
         if self.instance.is_live:
             return None
@@ -321,12 +324,14 @@ class AnswerForm(ReaderImpactForm):
         saved = Answer._base_manager.filter(pk=answer.pk).values("status", "is_accepted").first()
         if saved is None or saved["status"] != Answer.Status.PUBLISHED:
             return None
-        remaining = Answer.objects.public().filter(post=answer.post_id).exclude(pk=answer.pk)
+        remaining = (
+            Answer.objects.public().filter(post=answer.post_id).exclude(pk=answer.pk).count()
+        )
         lost = "채택된 이 답변" if saved["is_accepted"] else "이 답변"
-        if remaining.exists():
-            instead = f"남은 답변 {remaining.count()}개가 보이고, 채택된 답변은 없습니다."
-            if not saved["is_accepted"]:
-                instead = f"남은 답변 {remaining.count()}개가 보입니다."
+        if remaining:
+            instead = f"남은 답변 {remaining}개가 보입니다."
+            if saved["is_accepted"]:
+                instead = f"남은 답변 {remaining}개가 보이고, 채택된 답변은 없습니다."
         else:
             instead = "'아직 답변이 없습니다'가 보입니다."
         return f"저장하면 {lost}이 독자에게서 사라집니다. 이 글에는 {instead}"
