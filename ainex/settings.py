@@ -250,7 +250,13 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 MEMBER_TRUST_AFTER = int(os.environ.get("MEMBER_TRUST_AFTER", "3"))
 # Per member and hour, counted in the default cache so every server process
 # shares the count.
-MEMBER_HOURLY_LIMITS = {"question": 10, "answer": 30, "report": 20, "preview": 600}
+MEMBER_HOURLY_LIMITS = {
+    "question": 10,
+    "answer": 30,
+    "report": 20,
+    "preview": 600,
+    "rename": 10,
+}
 
 # --- E-mail -----------------------------------------------------------------
 # The console locally; SMTP as soon as EMAIL_HOST is set.

@@ -87,6 +87,16 @@ class SignupDetailsForm(HoneypotForm):
         member.save()
 
 
+class DisplayNameForm(HoneypotForm):
+    display_name = forms.CharField(
+        label="표시 이름",
+        max_length=DISPLAY_NAME_LENGTH,
+        help_text="질문과 답변에 작성자로 표시됩니다. 바꾸면 이미 쓴 글의 작성자 이름도 바뀝니다.",
+    )
+
+    field_order = ["display_name", "website"]
+
+
 class MarkdownBodyField(forms.CharField):
     widget = forms.Textarea(attrs={"rows": 12, "data-markdown-preview": ""})
     default_validators = [markdown_without_html]

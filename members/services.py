@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from community import services as community_services
 from community.models import Answer, Post
 from members.models import Contribution, Member, Report
+from pagecache.models import ContentVersion
 
 logger = logging.getLogger(__name__)
 SLUG_WORDS_LENGTH = 120
@@ -68,6 +69,22 @@ def answer(
         author_name=member.display_name,
     )
     return Contribution.objects.create(member=member, answer=answer, status=status)
+
+
+@transaction.atomic
+def rename(*, member: Member, display_name: str) -> None:
+    """
+    The member's new name, on the profile and on everything they wrote.
+
+    The name says who wrote a post, it is not part of what was written: the
+    posts and answers take it without a revision (a queryset update), and the
+    content version moves on so that cached pages show it.
+    """
+    member.display_name = display_name
+    member.save(update_fields=["display_name"])
+    Post.objects.filter(contribution__member=member).update(author_name=display_name)
+    Answer.objects.filter(contribution__member=member).update(author_name=display_name)
+    ContentVersion.bump()
 
 
 def _decide(contribution, editor, status, reason=""):

@@ -5,6 +5,7 @@ from members import views
 app_name = "members"
 urlpatterns = [
     path("me/", views.profile, name="profile"),
+    path("me/name/", views.rename, name="rename"),
     path("ask/", views.ask, name="ask"),
     path("questions/<str:slug>/answer/", views.answer, name="answer"),
     path("answers/<uuid:uid>/report/", views.report, name="report"),

@@ -9,13 +9,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from community import editor_views
 from community.models import Answer, Post
 from members import limits, services
-from members.forms import AnswerForm, QuestionForm, ReportForm
+from members.forms import AnswerForm, DisplayNameForm, QuestionForm, ReportForm
 from members.models import Member
 
 LIMIT_MESSAGES = {
     "question": "한 시간에 올릴 수 있는 질문 수를 넘었습니다.",
     "answer": "한 시간에 올릴 수 있는 답변 수를 넘었습니다.",
     "report": "한 시간에 보낼 수 있는 신고 수를 넘었습니다.",
+    "rename": "한 시간에 바꿀 수 있는 표시 이름 횟수를 넘었습니다.",
 }
 
 
@@ -32,7 +33,7 @@ def profile(request):
     return render(request, "members/profile.html", context)
 
 
-def _member_form(request, form_class, action, template, context, submit):
+def _member_form(request, form_class, action, template, context, submit, initial=None):
     """
     The one flow of every member form: show it, check it, count it against
     the member's hourly limit, then `submit(member, data)`.
@@ -40,7 +41,7 @@ def _member_form(request, form_class, action, template, context, submit):
     A refused form (invalid, or over the limit with a 429) comes back with
     everything the member wrote in it.
     """
-    form = form_class(request.POST if request.method == "POST" else None)
+    form = form_class(request.POST if request.method == "POST" else None, initial=initial)
     context = {**context, "form": form}
     if request.method != "POST" or not form.is_valid():
         return render(request, template, context, status=400 if form.is_bound else 200)
@@ -49,6 +50,20 @@ def _member_form(request, form_class, action, template, context, submit):
         return render(request, template, context, status=429)
     data = {name: value for name, value in form.cleaned_data.items() if name != "website"}
     return submit(Member.objects.for_user(request.user), data)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def rename(request):
+    def submit(member, data):
+        services.rename(member=member, **data)
+        messages.success(request, "표시 이름을 바꿨습니다.")
+        return redirect("members:profile")
+
+    initial = {"display_name": Member.objects.for_user(request.user).display_name}
+    return _member_form(
+        request, DisplayNameForm, "rename", "members/rename_form.html", {}, submit, initial
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -265,6 +265,9 @@ def test_member_pages_query_budgets(member_client, member, editor, django_assert
         assert member_client.get(f"/members/questions/{post.slug}/answer/").status_code == 200
     with django_assert_num_queries(3):
         assert member_client.get(f"/members/answers/{answer.uid}/report/").status_code == 200
+    # session, user, member: the form shows the name the member has.
+    with django_assert_num_queries(3):
+        assert member_client.get("/members/me/name/").status_code == 200
 
 
 def test_the_editor_unpublishes_and_takes_the_trust_away_in_the_admin(
@@ -292,3 +295,51 @@ def test_the_editor_unpublishes_and_takes_the_trust_away_in_the_admin(
     )
     member.refresh_from_db()
     assert not member.trust_revoked
+
+
+def test_a_member_renames_and_their_writing_shows_the_new_name(member_client, member, editor):
+    question = services.ask(member=member, title="새 이름 질문입니다", body="본문")
+    services.approve(contribution=question, editor=editor)
+    other = make_post()
+    reply = services.answer(member=member, post=other, body="답변")
+    services.approve(contribution=reply, editor=editor)
+    bystander = make_member("남의이름")
+    services.ask(member=bystander, title="다른 회원의 질문", body="본문")
+    revisions = question.post.history.count()
+
+    form = member_client.get("/members/me/name/").content.decode()
+    assert 'value="민지"' in form
+    response = member_client.post("/members/me/name/", {"display_name": "  새이름  "})
+    assert response.status_code == 302 and response["Location"] == "/members/me/"
+
+    member.refresh_from_db()
+    assert member.display_name == "새이름"
+    assert Post.objects.get(pk=question.post_id).author_name == "새이름"
+    assert Answer.objects.get(pk=reply.answer_id).author_name == "새이름"
+    assert Post.objects.get(contribution__member=bystander).author_name == "남의이름"
+    # A name is not an edit of the text: no revision in the public history.
+    assert question.post.history.count() == revisions
+    page = member_client.get(question.post.get_absolute_url()).content.decode()
+    assert "새이름" in page and "민지" not in page
+
+
+@pytest.mark.parametrize("name", ["", "   ", "가" * 41])
+def test_a_bad_display_name_is_refused_and_kept(member_client, member, name):
+    response = member_client.post("/members/me/name/", {"display_name": name})
+    assert response.status_code == 400
+    assert "field__error" in response.content.decode()
+    member.refresh_from_db()
+    assert member.display_name == "민지"
+
+
+def test_renaming_is_limited_per_hour(member_client, member, settings):
+    settings.MEMBER_HOURLY_LIMITS = {**settings.MEMBER_HOURLY_LIMITS, "rename": 2}
+    for n in range(2):
+        assert (
+            member_client.post("/members/me/name/", {"display_name": f"이름{n}"}).status_code == 302
+        )
+    refused = member_client.post("/members/me/name/", {"display_name": "세번째"})
+    assert refused.status_code == 429
+    assert "세번째" in refused.content.decode()
+    member.refresh_from_db()
+    assert member.display_name == "이름1"
