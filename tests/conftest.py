@@ -1,5 +1,8 @@
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection, transaction
 
 
 @pytest.fixture(autouse=True)
@@ -26,10 +29,65 @@ def _fresh_cache(settings):
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def seed_rows(django_db_setup, django_db_blocker):
+    """
+    The rows `manage.py seed` writes, by model: the seed run once per session,
+    its rows kept, the run rolled back.
+
+    `seed` renders every Markdown body and records a revision of each row, about
+    1.7 s, and some 150 tests start from the seed content: they get these rows
+    copied back instead (`copy_seed`). tests/test_fixtures.py runs the command
+    itself, and checks that a copy holds what a run holds.
+    """
+    models = [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy
+    ]
+    with django_db_blocker.unblock(), transaction.atomic():
+        before = {model: set(_row_values(model)) for model in models}
+        call_command("seed", verbosity=0)
+        rows = {}
+        for model in models:
+            fields = [field.attname for field in model._meta.concrete_fields]
+            written = [
+                row
+                for row in model._base_manager.order_by("pk")
+                if tuple(getattr(row, name) for name in fields) not in before[model]
+            ]
+            if written:
+                rows[model] = written
+        transaction.set_rollback(True)
+    return rows
+
+
+def _row_values(model):
+    return model._base_manager.values_list(
+        *[field.attname for field in model._meta.concrete_fields]
+    )
+
+
+def copy_seed(rows):
+    """Writes the seed's rows (see `seed_rows`), over the same rows if they exist,
+    in one transaction (foreign keys are checked at its end)."""
+    with transaction.atomic():
+        for model, instances in rows.items():
+            pk = model._meta.pk
+            others = [field.name for field in model._meta.concrete_fields if field is not pk]
+            model._base_manager.bulk_create(
+                instances, update_conflicts=True, unique_fields=[pk.name], update_fields=others
+            )
+        # Rows written with their primary keys leave PostgreSQL's sequences behind.
+        with connection.cursor() as cursor:
+            for statement in connection.ops.sequence_reset_sql(no_style(), list(rows)):
+                cursor.execute(statement)
+
+
 @pytest.fixture
-def seeded(db):
-    """The full seed content, loaded the way `make run` loads it."""
-    call_command("seed", verbosity=0)
+def seeded(db, seed_rows):
+    """The full seed content, as `make run` loads it (see `seed_rows`)."""
+    copy_seed(seed_rows)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The seed fixtures carry the source documents' content (../shared/seeds)."""
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,10 @@ from community.models import (
     HardwareTier,
     Post,
     Scenario,
+    Synonym,
 )
 from community.models.reference import in_comparison_order
+from tests.conftest import copy_seed
 
 FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 GEMINI_URL = "https://gemini.google.com/app/6bbcb4fb898ae6eb?hl=ko"
@@ -50,6 +53,47 @@ def test_every_fixture_loads_twice_into_an_empty_database_without_duplicates(db)
     assert not Answer.objects.filter(body_html="").exists()
     assert not FormatProfile.objects.filter(tip_html="").exclude(tip="").exists()
     assert not HardwareTier.objects.filter(rationale_html="").exists()
+
+
+def test_the_tests_copy_of_the_seed_holds_what_seed_writes(db, seed_rows):
+    # Most tests start from copy_seed (tests/conftest.py), not from the command.
+    def content():
+        return {
+            model: Counter(map(compared(model), model._base_manager.all())) for model in seed_rows
+        }
+
+    call_command("seed", verbosity=0)
+    written = content()
+    for model in reversed(list(seed_rows)):
+        model._base_manager.all().delete()
+    copy_seed(seed_rows)
+    assert content() == written
+    assert Post.objects.count() >= 8 and Synonym.objects.exists()
+    # New rows after a copy get new keys, on PostgreSQL's sequences too.
+    assert Post.objects.create(title="새 글", slug="new-after-copy", body="본문").pk > max(
+        row.pk for row in seed_rows[Post]
+    )
+
+
+def compared(model):
+    """
+    A row as two seed runs write it alike: without its keys (PostgreSQL's
+    sequences move on in a rolled-back run, so a second run numbers rows
+    anew) and without the dates that saving sets, which revisions copy.
+    """
+    saved = getattr(model, "instance_type", model)  # a revision's model
+    left_out = {"history_date", saved._meta.pk.attname} | {
+        field.attname
+        for field in [*model._meta.concrete_fields, *saved._meta.concrete_fields]
+        if field.primary_key
+        or field.is_relation
+        or getattr(field, "auto_now", False)
+        or getattr(field, "auto_now_add", False)
+    }
+    names = [
+        field.attname for field in model._meta.concrete_fields if field.attname not in left_out
+    ]
+    return lambda row: tuple(getattr(row, name) for name in names)
 
 
 def test_seed_loads_the_fixtures_once_and_then_leaves_editors_changes(db):

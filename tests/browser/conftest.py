@@ -2,9 +2,9 @@ import os
 import shutil
 
 import pytest
-from django.core.management import call_command
 
 from scripts.local_server import CHROMIUM, CHROMIUM_ARGS
+from tests.conftest import copy_seed
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the
 # tests make around it are still plain synchronous code.
@@ -51,9 +51,9 @@ def page(browser, console_errors):
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
+def site(live_server, transactional_db, seed_rows):
     """The live server holding the seed content."""
-    call_command("seed", verbosity=0)
+    copy_seed(seed_rows)
     return live_server.url
 
 
