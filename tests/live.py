@@ -280,6 +280,10 @@ class Outcome:
     status: int  # 0: no answer (refused, reset, timed out)
     body: str
 
+    @property
+    def ended(self):
+        return self.started + self.seconds
+
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
@@ -330,4 +334,14 @@ class Load:
             time.sleep(self.pause)
 
     def between(self, start, end):
+        """The requests started from `start` until `end`."""
         return [o for o in self.outcomes if start <= o.started < end]
+
+    def within(self, start, end):
+        """The requests that ran from start to finish inside the window: none of
+        them was in flight when a fault began or ended at either edge."""
+        return [o for o in self.outcomes if start <= o.started and o.ended < end]
+
+    def across(self, start, end):
+        """The requests in flight at some moment of the window."""
+        return [o for o in self.outcomes if o.started < end and o.ended > start]
