@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from community import advisor
-from community.models import ModelPreset, Quantization, Scenario
+from guide import advisor
+from guide.models import ModelPreset, Quantization, Scenario
 
 LLAMA_70B = "Llama-3 70B"
 
@@ -28,7 +28,7 @@ def about(value, figure, tolerance=Decimal("0.05")):
 
 
 def advice_for(platform, memory_gb, devices=1, context=8192, use="B", preset=LLAMA_70B):
-    from community.forms import AdvisorForm
+    from guide.forms import AdvisorForm
 
     form = AdvisorForm(
         {

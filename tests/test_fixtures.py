@@ -8,14 +8,9 @@ from django.apps import apps
 from django.core.management import call_command
 
 from community.management.commands.seed import SEED_FIXTURES, SYNONYM_FIXTURE
-from community.models import (
-    Answer,
-    FormatProfile,
-    HardwareTier,
-    Post,
-    Scenario,
-)
-from community.models.reference import in_comparison_order
+from community.models import Answer, Post
+from guide.models import FormatProfile, HardwareTier, Scenario
+from guide.models.reference import in_comparison_order
 
 FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures"
 GEMINI_URL = "https://gemini.google.com/app/6bbcb4fb898ae6eb?hl=ko"
@@ -24,7 +19,10 @@ GEMINI_URL = "https://gemini.google.com/app/6bbcb4fb898ae6eb?hl=ko"
 def row_counts(history=False):
     return {
         model._meta.label: model._base_manager.count()
-        for model in apps.get_app_config("community").get_models()
+        for model in (
+            *apps.get_app_config("community").get_models(),
+            *apps.get_app_config("guide").get_models(),
+        )
         if model._meta.label.split(".")[1].startswith("Historical") == history
     }
 

@@ -3,8 +3,8 @@ from decimal import Decimal
 from django import forms
 from django.db.models import Prefetch
 
-from community import advisor
-from community.models import (
+from guide import advisor
+from guide.models import (
     FormatSoftware,
     HardwareTier,
     ModelPreset,

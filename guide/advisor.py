@@ -15,7 +15,7 @@ assumptions below are stated on the page as they are here.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from community.models import HardwareTier
+from guide.models import HardwareTier
 
 GB = Decimal(10**9)
 RUNTIME_OVERHEAD_GB_PER_DEVICE = Decimal(1)

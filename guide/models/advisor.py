@@ -26,11 +26,12 @@ class Quantization(models.Model):
     note = models.CharField("설명", max_length=200, blank=True)
     order = models.PositiveSmallIntegerField("순서", default=0)
     updated_at = models.DateTimeField("수정일", auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="community_historicalquantization")
 
     objects = QuantizationManager()
 
     class Meta:
+        db_table = "community_quantization"
         ordering = ["format__order", "order", "bits_per_weight"]
         verbose_name = verbose_name_plural = "양자화"
         constraints = [
@@ -48,7 +49,7 @@ class Quantization(models.Model):
     def natural_key(self):
         return (*self.format.natural_key(), self.name)
 
-    natural_key.dependencies = ["community.formatprofile"]
+    natural_key.dependencies = ["guide.formatprofile"]
 
 
 class ModelPreset(models.Model):
@@ -61,11 +62,12 @@ class ModelPreset(models.Model):
     head_dim = models.PositiveSmallIntegerField("헤드 차원")
     order = models.PositiveSmallIntegerField("순서", default=0)
     updated_at = models.DateTimeField("수정일", auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="community_historicalmodelpreset")
 
     objects = NamedManager()
 
     class Meta:
+        db_table = "community_modelpreset"
         ordering = ["order", "parameters_billion"]
         verbose_name = verbose_name_plural = "모델 프리셋"
         constraints = [

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.urls import get_script_prefix, get_urlconf, reverse
 from simple_history.models import HistoricalRecords
 
-from .rendered import RenderedMarkdownModel
+from community.rendered import RenderedMarkdownModel
 
 # The source comparison table rates on a scale whose top mark is six stars.
 MAX_RATING = 6
@@ -26,7 +26,7 @@ def guide_url():
 
 @cache
 def _guide_url(urlconf, script_prefix):
-    return reverse("community:guide", urlconf=urlconf)
+    return reverse("guide:guide", urlconf=urlconf)
 
 
 class NamedManager(models.Manager):
@@ -40,11 +40,12 @@ class Software(models.Model):
     name = models.CharField("이름", max_length=80, unique=True)
     description = models.CharField("설명", max_length=200, blank=True)
     updated_at = models.DateTimeField("수정일", auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="community_historicalsoftware")
 
     objects = NamedManager()
 
     class Meta:
+        db_table = "community_software"
         ordering = ["name"]
         verbose_name = verbose_name_plural = "소프트웨어"
 
@@ -117,7 +118,7 @@ class FormatProfile(RenderedMarkdownModel):
         Software, through="FormatSoftware", related_name="formats", verbose_name="추천 실행 SW"
     )
     updated_at = models.DateTimeField("수정일", auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="community_historicalformatprofile")
 
     objects = FormatProfileManager()
 
@@ -126,6 +127,7 @@ class FormatProfile(RenderedMarkdownModel):
     searched_fields = ("name", "role", "features", "hardware", "tip")
 
     class Meta:
+        db_table = "community_formatprofile"
         ordering = ["order", "name"]
         verbose_name = verbose_name_plural = "모델 포맷"
         constraints = [
@@ -175,11 +177,12 @@ class FormatSoftware(models.Model):
     )
     is_primary = models.BooleanField("주 추천", default=False)
     order = models.PositiveSmallIntegerField("순서", default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="community_historicalformatsoftware")
 
     objects = FormatSoftwareManager()
 
     class Meta:
+        db_table = "community_formatsoftware"
         ordering = ["order", "id"]
         verbose_name = verbose_name_plural = "포맷별 추천 SW"
         constraints = [
@@ -197,7 +200,7 @@ class FormatSoftware(models.Model):
     def natural_key(self):
         return (*self.format.natural_key(), *self.software.natural_key())
 
-    natural_key.dependencies = ["community.formatprofile", "community.software"]
+    natural_key.dependencies = ["guide.formatprofile", "guide.software"]
 
 
 class HardwareTier(RenderedMarkdownModel):
@@ -238,7 +241,7 @@ class HardwareTier(RenderedMarkdownModel):
     )
     order = models.PositiveSmallIntegerField("표시 순서", default=0)
     updated_at = models.DateTimeField("수정일", auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="community_historicalhardwaretier")
 
     objects = NamedManager()
 
@@ -246,6 +249,7 @@ class HardwareTier(RenderedMarkdownModel):
     searched_fields = ("name", "example", "recommendation", "memory_estimate", "rationale")
 
     class Meta:
+        db_table = "community_hardwaretier"
         ordering = ["order", "name"]
         verbose_name = verbose_name_plural = "하드웨어 구간"
 
@@ -321,7 +325,7 @@ class Scenario(RenderedMarkdownModel):
         Software, through="ScenarioSoftware", related_name="scenarios", verbose_name="실행 SW"
     )
     updated_at = models.DateTimeField("수정일", auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="community_historicalscenario")
 
     objects = ScenarioManager()
 
@@ -348,6 +352,7 @@ class Scenario(RenderedMarkdownModel):
     )
 
     class Meta:
+        db_table = "community_scenario"
         ordering = ["order", "code"]
         verbose_name = verbose_name_plural = "시나리오"
 
@@ -396,11 +401,12 @@ class ScenarioFormat(models.Model):
     format = models.ForeignKey(FormatProfile, on_delete=models.PROTECT, related_name="+")
     is_primary = models.BooleanField("권장", default=False)
     order = models.PositiveSmallIntegerField("순서", default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="community_historicalscenarioformat")
 
     objects = ScenarioFormatManager()
 
     class Meta:
+        db_table = "community_scenarioformat"
         ordering = ["order", "id"]
         verbose_name = verbose_name_plural = "시나리오별 포맷"
         constraints = [
@@ -413,7 +419,7 @@ class ScenarioFormat(models.Model):
     def natural_key(self):
         return (*self.scenario.natural_key(), *self.format.natural_key())
 
-    natural_key.dependencies = ["community.scenario", "community.formatprofile"]
+    natural_key.dependencies = ["guide.scenario", "guide.formatprofile"]
 
 
 class ScenarioSoftware(models.Model):
@@ -432,11 +438,12 @@ class ScenarioSoftware(models.Model):
     note = models.CharField("설명", max_length=200, blank=True)
     in_summary = models.BooleanField("요약 매트릭스에 표시", default=False)
     order = models.PositiveSmallIntegerField("순서", default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="community_historicalscenariosoftware")
 
     objects = ScenarioSoftwareManager()
 
     class Meta:
+        db_table = "community_scenariosoftware"
         ordering = ["order", "id"]
         verbose_name = verbose_name_plural = "시나리오별 실행 SW"
         constraints = [
@@ -451,7 +458,7 @@ class ScenarioSoftware(models.Model):
     def natural_key(self):
         return (*self.scenario.natural_key(), *self.software.natural_key())
 
-    natural_key.dependencies = ["community.scenario", "community.software"]
+    natural_key.dependencies = ["guide.scenario", "guide.software"]
 
     @property
     def role_label(self):
