@@ -26,7 +26,7 @@ class QuantizationInline(LabelledTabularInline):
     model = Quantization
     form = EditConflictForm  # also edited on its own page
     extra = 0
-    fields = ["order", "name", "bits_per_weight", "note", "opened_at_version"]
+    fields = ["order", "name", "bits_per_weight", "group_size", "note", "opened_at_version"]
 
 
 class FormatSoftwareInline(LabelledTabularInline):
@@ -53,6 +53,7 @@ class FormatProfileAdmin(MarkdownPreviewAdmin):
                     "slug",
                     "extension",
                     "requires_nvidia",
+                    "kv_cache_types",
                     "order",
                     "opened_at_version",
                 ]
@@ -138,7 +139,7 @@ class ScenarioAdmin(MarkdownPreviewAdmin):
 
 @admin.register(Quantization)
 class QuantizationAdmin(EditorialAdmin):
-    list_display = ["name", "format", "bits_per_weight", "order"]
+    list_display = ["name", "format", "bits_per_weight", "group_size", "source", "order"]
     # Not bits_per_weight: the advisor computes from it, and a list page left
     # open would save it back without the edit-conflict check of the change page.
     list_editable = ["order"]
@@ -149,7 +150,36 @@ class QuantizationAdmin(EditorialAdmin):
 
 @admin.register(ModelPreset)
 class ModelPresetAdmin(EditorialAdmin):
-    list_display = ["name", "parameters_billion", "layers", "kv_heads", "head_dim", "order"]
+    list_display = [
+        "name",
+        "parameters_billion",
+        "active_parameters_billion",
+        "attention",
+        "layers",
+        "kv_heads",
+        "head_dim",
+        "max_context",
+        "repo_id",
+        "order",
+    ]
     list_editable = ["order"]
-    list_filter = ["layers"]
-    search_fields = ["name"]
+    list_filter = ["attention", "layers"]
+    search_fields = ["name", "repo_id"]
+    fieldsets = [
+        (None, {"fields": ["name", "repo_id", "order", "opened_at_version"]}),
+        ("크기", {"fields": [("parameters_billion", "active_parameters_billion"), "max_context"]}),
+        (
+            "구조 (config.json)",
+            {
+                "fields": [
+                    ("layers", "attention_heads"),
+                    ("kv_heads", "head_dim"),
+                    "attention",
+                    ("kv_lora_rank", "qk_rope_head_dim"),
+                    ("sliding_window", "sliding_window_layers"),
+                ],
+                "description": "KV 캐시는 이 값들로 계산합니다. MLA라면 압축 KV 차원과 "
+                "RoPE 헤드 차원을, 슬라이딩 윈도를 쓰는 모델이라면 윈도와 그 레이어 수를 적습니다.",
+            },
+        ),
+    ]

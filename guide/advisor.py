@@ -3,11 +3,15 @@ The hardware-fit advisor: how much memory a model needs in each format and
 bit-width, whether it fits, and what to run it with.
 
 Everything it knows comes from records editors can change (quantizations and
-their bits per weight, model presets, formats, scenarios, hardware tiers); the
-assumptions below are stated on the page as they are here.
+their measured bits per weight, the model catalogue's architectures, formats,
+scenarios, hardware tiers); the assumptions below are stated on the page as
+they are here.
 
     weights  = parameters x bits per weight / 8            (GB = 10^9 bytes)
-    KV cache = 2 (K and V) x layers x KV heads x head dim x 2 bytes (FP16) x context
+    KV cache, per token, at the chosen precision (bytes per value):
+        MHA/GQA: 2 (K and V) x layers x KV heads x head dim x bytes,
+                 a sliding-window layer holding at most its window of tokens
+        MLA:     layers x (compressed KV rank + RoPE head dim) x bytes
     overhead = 1 GB per device (each GPU's CUDA context and buffers; Metal's on a Mac)
     total    = weights + KV cache + overhead; it fits when total <= the memory given
 """
@@ -16,11 +20,62 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from guide.models import HardwareTier
+from guide.models.advisor import KV_BYTES_PER_VALUE, KVCachePrecision, ModelPreset
 
 GB = Decimal(10**9)
 RUNTIME_OVERHEAD_GB_PER_DEVICE = Decimal(1)
 # Below this, a quantization is the "extreme compression" the sources warn about.
 EXTREME_BITS = Decimal(3)
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """A model's shape, from the catalogue, the form, or a pasted config.json."""
+
+    parameters_billion: Decimal
+    layers: int
+    kv_heads: int
+    head_dim: int
+    max_context: int | None = None
+    active_parameters_billion: Decimal | None = None
+    attention: str = ModelPreset.Attention.GQA
+    kv_lora_rank: int | None = None
+    qk_rope_head_dim: int | None = None
+    sliding_window: int | None = None
+    sliding_window_layers: int = 0
+
+    @property
+    def is_moe(self):
+        return self.active_parameters_billion is not None
+
+    @property
+    def summary(self):
+        """The shape the figures come from, as the result states it."""
+        size = f"{self.parameters_billion}B"
+        if self.is_moe:
+            size += f" (토큰마다 {self.active_parameters_billion}B, MoE)"
+        if self.attention == ModelPreset.Attention.MLA:
+            shape = f"MLA {self.layers}레이어 × ({self.kv_lora_rank}+{self.qk_rope_head_dim})"
+        else:
+            shape = f"{self.layers}레이어 × KV 헤드 {self.kv_heads} × 헤드 차원 {self.head_dim}"
+        parts = [size, shape]
+        if self.sliding_window_layers:
+            parts.append(
+                f"{self.sliding_window_layers}레이어는 슬라이딩 윈도 {self.sliding_window:,} 토큰"
+            )
+        return " · ".join(parts)
+
+    def kv_cache_bytes(self, context_tokens, bytes_per_value):
+        """Keys and values for `context_tokens`, as vLLM sizes its cache."""
+        if self.attention == ModelPreset.Attention.MLA:
+            latent = self.kv_lora_rank + self.qk_rope_head_dim
+            return self.layers * latent * bytes_per_value * context_tokens
+        per_layer_and_token = 2 * self.kv_heads * self.head_dim * bytes_per_value
+        windowed = self.sliding_window_layers
+        window_tokens = min(context_tokens, self.sliding_window) if windowed else 0
+        return per_layer_and_token * (
+            (self.layers - windowed) * context_tokens + windowed * window_tokens
+        )
 
 
 @dataclass(frozen=True)
@@ -63,43 +118,53 @@ class Advice:
     scenario: object
     software: list
     tier: object | None
+    architecture: Architecture | None = None
+    kv_precision: str = KVCachePrecision.F16
+    overhead_per_device_gb: Decimal = RUNTIME_OVERHEAD_GB_PER_DEVICE
     no_choice_reason: str = ""  # when there is no choice: why not
+    os: str = ""  # the OS advice for this platform and the chosen format (HTML)
+
+    @property
+    def fitting(self):
+        """The table's rows marked as fitting: the headline's choice is one of them."""
+        return [e for e in self.estimates if e.fits]
+
+    @property
+    def kv_precision_label(self):
+        return KVCachePrecision(self.kv_precision).label
+
+    @property
+    def architecture_summary(self):
+        return self.architecture.summary if self.architecture else ""
 
 
 def weights_gb(parameters_billion, bits_per_weight) -> Decimal:
     return Decimal(parameters_billion) * GB * Decimal(bits_per_weight) / 8 / GB
 
 
-def kv_cache_gb(kv_bytes_per_token, context_tokens) -> Decimal:
-    return Decimal(kv_bytes_per_token) * context_tokens / GB
+def kv_cache_gb(architecture, context_tokens, kv_precision=KVCachePrecision.F16) -> Decimal:
+    return architecture.kv_cache_bytes(context_tokens, KV_BYTES_PER_VALUE[kv_precision]) / GB
 
 
-def kv_bytes_per_token_for(parameters_billion, presets):
-    """
-    The KV cache of a model given only by its size: that of the preset nearest in
-    size, scaled by the ratio of parameters (an approximation the page states).
-    """
-    nearest = min(presets, key=lambda p: abs(p.parameters_billion - parameters_billion))
-    return nearest.kv_cache_bytes_per_token * parameters_billion / nearest.parameters_billion
-
-
-def unsupported_reason(fmt, hardware: Hardware) -> str:
+def unsupported_reason(fmt, hardware: Hardware, kv_precision=KVCachePrecision.F16) -> str:
     """Why the format does not run on this hardware at all, or "" when it does."""
     if fmt.requires_nvidia and hardware.platform != HardwareTier.Platform.NVIDIA_GPU:
         return "NVIDIA 전용"
+    if kv_precision not in fmt.kv_cache_precisions:
+        return f"KV {KVCachePrecision(kv_precision).label} 미지원"
     return ""
 
 
 def estimate_all(
-    *, parameters_billion, kv_bytes_per_token, context_tokens, hardware, quantizations
+    *, architecture, context_tokens, hardware, quantizations, kv_precision=KVCachePrecision.F16
 ):
-    kv = kv_cache_gb(kv_bytes_per_token, context_tokens)
+    kv = kv_cache_gb(architecture, context_tokens, kv_precision)
     overhead = RUNTIME_OVERHEAD_GB_PER_DEVICE * hardware.devices
     estimates = []
     for quantization in quantizations:
-        weights = weights_gb(parameters_billion, quantization.bits_per_weight)
+        weights = weights_gb(architecture.parameters_billion, quantization.bits_per_weight)
         total = weights + kv + overhead
-        reason = unsupported_reason(quantization.format, hardware)
+        reason = unsupported_reason(quantization.format, hardware, kv_precision)
         estimates.append(
             Estimate(
                 quantization=quantization,
@@ -122,7 +187,7 @@ def matching_tier(hardware: Hardware, tiers):
     return max(candidates, key=lambda t: t.memory_gb, default=None)
 
 
-def preferred_formats(scenario, tier, hardware):
+def preferred_formats(scenario, tier, hardware, kv_precision=KVCachePrecision.F16):
     """
     The formats to choose from, best first: a personal setup follows its hardware
     tier's sweet spot; otherwise the scenario's formats; a format that cannot run
@@ -131,28 +196,28 @@ def preferred_formats(scenario, tier, hardware):
     formats = [link.format for link in scenario.scenario_formats.all()]
     if tier is not None and tier.recommended_format and scenario.prefers_hardware_sweet_spot:
         formats.insert(0, tier.recommended_format)
-    return [f for f in formats if not unsupported_reason(f, hardware)]
+    return [f for f in formats if not unsupported_reason(f, hardware, kv_precision)]
 
 
 def advise(
     *,
-    parameters_billion,
-    kv_bytes_per_token,
+    architecture,
     context_tokens,
     hardware,
     scenario,
     quantizations,
     tiers,
+    kv_precision=KVCachePrecision.F16,
 ):
     estimates = estimate_all(
-        parameters_billion=parameters_billion,
-        kv_bytes_per_token=kv_bytes_per_token,
+        architecture=architecture,
         context_tokens=context_tokens,
         hardware=hardware,
         quantizations=quantizations,
+        kv_precision=kv_precision,
     )
     tier = matching_tier(hardware, tiers)
-    preferred = preferred_formats(scenario, tier, hardware)
+    preferred = preferred_formats(scenario, tier, hardware, kv_precision)
     fitting = [e for e in estimates if e.fits]
 
     def best(candidates):
@@ -174,25 +239,59 @@ def advise(
         scenario=scenario,
         software=software_for(scenario, choice.quantization.format) if choice else [],
         tier=tier,
-        no_choice_reason="" if choice else why_nothing_fits(scenario, preferred, hardware),
+        architecture=architecture,
+        kv_precision=kv_precision,
+        no_choice_reason=""
+        if choice
+        else why_nothing_fits(scenario, preferred, hardware, kv_precision, fitting),
+        os=os_advice(scenario, hardware, choice.quantization.format if choice else None),
     )
 
 
-def why_nothing_fits(scenario, preferred, hardware):
-    """Why the advice has no choice: the use's formats do not run here, or do not fit."""
+def why_nothing_fits(scenario, preferred, hardware, kv_precision, fitting):
+    """Why the advice has no choice: the use's formats do not run here, or do not fit;
+    and, when other rows of the table fit, that they are outside this use."""
     if preferred:
-        return (
+        reason = (
             f"{scenario.summary_label} 용도의 포맷 가운데 이 하드웨어에 들어가는 것이 없습니다. "
             "더 작은 모델이나 더 짧은 컨텍스트, 더 많은 메모리를 고려하세요."
         )
-    formats = [link.format for link in scenario.scenario_formats.all()]
-    names = ", ".join(f.name for f in formats)
-    reasons = ", ".join(dict.fromkeys(unsupported_reason(f, hardware) for f in formats))
-    return (
-        f"{scenario.summary_label} 용도의 포맷({names})은 이 하드웨어에서 돌아가지 않습니다"
-        f"({reasons}). 메모리가 아니라 하드웨어의 문제이니 다른 용도를 고르거나 "
-        "이 포맷이 돌아가는 하드웨어를 고려하세요."
+    else:
+        formats = [link.format for link in scenario.scenario_formats.all()]
+        names = ", ".join(f.name for f in formats)
+        reasons = ", ".join(
+            dict.fromkeys(unsupported_reason(f, hardware, kv_precision) for f in formats)
+        )
+        reason = (
+            f"{scenario.summary_label} 용도의 포맷({names})은 이 하드웨어에서 돌아가지 않습니다"
+            f"({reasons}). 메모리가 아니라 하드웨어의 문제이니 다른 용도를 고르거나 "
+            "이 포맷이 돌아가는 하드웨어를 고려하세요."
+        )
+    if fitting:
+        names = ", ".join(str(e.quantization) for e in fitting)
+        reason += f" 이 용도가 아니라면 표에서 ✓ 표시한 조합({names})은 들어갑니다."
+    return reason
+
+
+# What a platform runs on. NVIDIA's formats need its driver and CUDA, which
+# macOS has not had since 2019; Apple Silicon runs macOS only.
+PLATFORM_OS = {
+    HardwareTier.Platform.APPLE_SILICON: "macOS",
+}
+NVIDIA_OS = "Linux 또는 Windows 11 (NVIDIA 드라이버·CUDA)"
+
+
+def os_advice(scenario, hardware, fmt):
+    """The OS to run it on: the platform's own where it has one; otherwise the
+    scenario's, unless that names macOS for hardware or a format macOS cannot run."""
+    if hardware.platform in PLATFORM_OS:
+        return PLATFORM_OS[hardware.platform]
+    needs_nvidia = hardware.platform == HardwareTier.Platform.NVIDIA_GPU or (
+        fmt is not None and fmt.requires_nvidia
     )
+    if needs_nvidia and "mac" in scenario.os.lower():
+        return NVIDIA_OS
+    return scenario.os_html
 
 
 def software_for(scenario, fmt):
@@ -206,3 +305,84 @@ def software_for(scenario, fmt):
     if from_scenario:
         return [link.software for link in from_scenario]
     return [link.software for link in fmt.format_software.all() if link.is_primary]
+
+
+class ConfigError(ValueError):
+    """A pasted config.json the advisor cannot read; the message is for the reader."""
+
+
+MOE_EXPERT_KEYS = ("num_local_experts", "num_experts", "n_routed_experts")
+
+
+def _positive_int(config, key, *, required=True):
+    value = config.get(key)
+    if value is None and not required:
+        return None
+    if value is None:
+        raise ConfigError(f"config.json에 {key} 값이 없습니다.")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 10**9:
+        raise ConfigError(f"config.json의 {key} 값은 양의 정수여야 합니다.")
+    return value
+
+
+def architecture_from_config(config, *, parameters_billion, active_parameters_billion=None):
+    """
+    The architecture a Hugging Face config.json describes. A config holds no
+    parameter count: it is given beside it, and an MoE model's active count too.
+    """
+    if not isinstance(config, dict):
+        raise ConfigError("config.json은 { … }로 감싼 JSON 객체여야 합니다.")
+    # Multimodal models (Gemma 3, Llama 4, ...) keep the language model's shape apart.
+    if isinstance(config.get("text_config"), dict):
+        config = {**config, **config["text_config"]}
+    layers = _positive_int(config, "num_hidden_layers")
+    heads = _positive_int(config, "num_attention_heads")
+    kv_heads = _positive_int(config, "num_key_value_heads", required=False) or heads
+    if kv_heads > heads:
+        raise ConfigError("num_key_value_heads가 num_attention_heads보다 큽니다.")
+    head_dim = _positive_int(config, "head_dim", required=False)
+    if head_dim is None:
+        if "hidden_size" not in config:
+            raise ConfigError("config.json에 head_dim도 hidden_size도 없습니다.")
+        head_dim = _positive_int(config, "hidden_size") // heads or 1
+    experts = [config.get(key) for key in MOE_EXPERT_KEYS]
+    if any(isinstance(n, int) and n > 1 for n in experts) and active_parameters_billion is None:
+        raise ConfigError(
+            "MoE 모델의 config.json입니다. 토큰마다 쓰는 활성 파라미터 수를 함께 입력해 주세요."
+        )
+    attention = ModelPreset.Attention.GQA if kv_heads < heads else ModelPreset.Attention.MHA
+    kv_lora_rank = qk_rope_head_dim = None
+    if config.get("kv_lora_rank") is not None:
+        attention = ModelPreset.Attention.MLA
+        kv_lora_rank = _positive_int(config, "kv_lora_rank")
+        qk_rope_head_dim = _positive_int(config, "qk_rope_head_dim")
+    window, windowed = _sliding_window(config, layers)
+    return Architecture(
+        parameters_billion=parameters_billion,
+        active_parameters_billion=active_parameters_billion,
+        layers=layers,
+        kv_heads=kv_heads,
+        head_dim=head_dim,
+        max_context=_positive_int(config, "max_position_embeddings", required=False),
+        attention=attention,
+        kv_lora_rank=kv_lora_rank,
+        qk_rope_head_dim=qk_rope_head_dim,
+        sliding_window=window,
+        sliding_window_layers=windowed,
+    )
+
+
+def _sliding_window(config, layers):
+    """(window, how many layers use it), read the ways configs spell it."""
+    window = _positive_int(config, "sliding_window", required=False)
+    if window is None or config.get("use_sliding_window") is False:
+        return None, 0
+    layer_types = config.get("layer_types")
+    if isinstance(layer_types, list):
+        return window, min(layers, sum(kind == "sliding_attention" for kind in layer_types))
+    if config.get("model_type") == "gemma2":
+        return window, layers // 2  # every other layer
+    pattern = config.get("sliding_window_pattern")
+    if isinstance(pattern, int) and not isinstance(pattern, bool) and pattern > 0:
+        return window, layers - layers // pattern  # one global layer in each `pattern`
+    return window, layers

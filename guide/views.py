@@ -5,8 +5,10 @@ from urllib.parse import urlencode
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from guide.advisor import EXTREME_BITS, RUNTIME_OVERHEAD_GB_PER_DEVICE
 from guide.forms import AdvisorForm
 from guide.models import FormatProfile, HardwareTier, ModelPreset, Scenario
+from guide.models.advisor import KVCachePrecision
 from guide.models.reference import in_comparison_order
 from pagecache.pages import cached_page
 
@@ -32,9 +34,21 @@ def guide(request):
 
 def _advisor_context(request):
     form = AdvisorForm(request.GET or None)
-    context = {"form": form, "advice": form.get_advice() if form.is_valid() else None}
+    context = {
+        "form": form,
+        "advice": form.get_advice() if form.is_valid() else None,
+        # The page states what the figures assume, from the same constants and records.
+        "kv_precisions": list(KVCachePrecision),
+        "overhead_per_device_gb": RUNTIME_OVERHEAD_GB_PER_DEVICE,
+        "extreme_bits": EXTREME_BITS,
+        "nvidia_only_formats": FormatProfile.objects.nvidia_only_names,  # only where shown
+    }
     if not form.is_bound:
-        example = ModelPreset.objects.order_by("-parameters_billion").first()
+        example = (
+            ModelPreset.objects.filter(parameters_billion__lte=80, active_parameters_billion=None)
+            .order_by("-parameters_billion", "order")
+            .first()
+        )
         if example:
             context["example_query"] = urlencode(
                 {

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 
-from guide import advisor
 from guide.models import ModelPreset, Quantization, Scenario
 
 LLAMA_70B = "Llama-3 70B"
@@ -27,7 +26,9 @@ def about(value, figure, tolerance=Decimal("0.05")):
     return abs(Decimal(value) - figure) <= figure * tolerance
 
 
-def advice_for(platform, memory_gb, devices=1, context=8192, use="B", preset=LLAMA_70B):
+def advice_for(
+    platform, memory_gb, devices=1, context=8192, use="B", preset=LLAMA_70B, kv_precision="f16"
+):
     from guide.forms import AdvisorForm
 
     form = AdvisorForm(
@@ -38,6 +39,7 @@ def advice_for(platform, memory_gb, devices=1, context=8192, use="B", preset=LLA
             "devices": devices,
             "context": context,
             "use": use,
+            "kv_precision": kv_precision,
         }
     )
     assert form.is_valid(), form.errors
@@ -65,7 +67,7 @@ def test_two_24gb_cards_get_the_48gb_sweet_spot(seeded):
 def test_a_64gb_mac_gets_gguf_k_quants(seeded):
     advice = advice_for("apple_silicon", 64)
     assert advice.choice.quantization.format.name == "GGUF"
-    assert advice.choice.quantization.name in {"Q4_K_M", "Q5_K_M"}
+    assert advice.choice.quantization.name in {"Q4_K_M", "Q5_K_M", "Q6_K"}
     assert advice.tier.memory_gb == 64
     # NVIDIA-only formats are computed but never fit a Mac, and the table says why.
     nvidia_only = [e for e in advice.estimates if e.quantization.format.requires_nvidia]
@@ -76,12 +78,16 @@ def test_a_64gb_mac_gets_gguf_k_quants(seeded):
     }
 
 
-def test_70b_does_not_fit_24gb_except_by_extreme_compression(seeded):
+def test_70b_does_not_fit_24gb_even_by_extreme_compression_with_an_fp16_cache(seeded):
     advice = advice_for("nvidia_gpu", 24)
-    fitting = [str(e.quantization) for e in advice.estimates if e.fits]
-    assert fitting == ["GGUF IQ2_XXS"]
-    assert advice.choice.is_extreme
+    assert [e for e in advice.estimates if e.fits] == []
+    assert advice.choice is None
     assert advice.tier.fits_70b is False
+    # A Q4_0 KV cache (llama.cpp) leaves room for the extreme compression alone.
+    advice = advice_for("nvidia_gpu", 24, kv_precision="q4_0")
+    fitting = [str(e.quantization) for e in advice.estimates if e.fits]
+    assert fitting == ["GGUF IQ2_XXS", "EXL2 2.5bpw"]
+    assert advice.choice.is_extreme
 
 
 def test_serving_on_48gb_picks_awq_and_vllm(seeded):
@@ -125,23 +131,14 @@ def test_the_formula_follows_the_records(seeded):
     assert kv == Decimal(2 * 40 * 8 * 128 * 2 * 8192) / Decimal(10**9)
 
 
-def test_a_custom_size_is_estimated_from_the_nearest_preset(seeded):
-    presets = list(ModelPreset.objects.all())
-    seventy = ModelPreset.objects.get(name=LLAMA_70B)
-    assert advisor.kv_bytes_per_token_for(seventy.parameters_billion, presets) == (
-        seventy.kv_cache_bytes_per_token
-    )
-    # 50B is nearer 70B than 8B: the 70B shape, scaled by 50/70.55.
-    assert float(advisor.kv_bytes_per_token_for(Decimal(50), presets)) == pytest.approx(
-        seventy.kv_cache_bytes_per_token * 50 / float(seventy.parameters_billion), rel=1e-6
-    )
-
-
-def test_a_custom_size_without_any_preset_is_a_form_error(client, seeded):
-    ModelPreset.objects.all().delete()
-    response = client.get("/guide/advisor/", {**TWO_24GB_CARDS, "preset": "", "parameters": "50"})
-    assert response.status_code == 200
-    assert "등록된 모델 기록이 없어" in response.content.decode()
+def test_a_model_typed_in_by_size_needs_its_architecture(client, seeded):
+    typed = {**TWO_24GB_CARDS, "preset": "", "parameters": "50"}
+    html = client.get("/guide/advisor/", typed).content.decode()
+    # By layers, KV heads and head dim, beside each field and in the summary.
+    assert html.count("직접 입력한 모델은 구조가 필요합니다") == 6
+    shaped = {**typed, "layers": "64", "kv_heads": "8", "head_dim": "128"}
+    advice = client.get("/guide/advisor/", shaped).context["advice"]
+    assert advice.estimates[0].kv_cache_gb == Decimal(2 * 64 * 8 * 128 * 2 * 8192) / 10**9
 
 
 def test_the_page_answers_without_javascript(client, seeded):
@@ -184,7 +181,15 @@ def test_the_page_answers_without_javascript(client, seeded):
         {"platform": "quantum"},
         {"use": "Z"},
         {"preset": "GPT-9 10T"},
-        {"platform": "apple_silicon", "devices": "2"},
+        {"context": "16384"},  # Llama-3 70B's maximum is 8,192
+        {"preset": "", "parameters": "46.7", "config_json": "{not json"},
+        {"preset": "", "parameters": "46.7", "config_json": '{"num_hidden_layers": 32}'},
+        {
+            "preset": "",
+            "parameters": "46.7",
+            "config_json": '{"num_hidden_layers": 32, "num_attention_heads": 32, '
+            '"hidden_size": 4096, "num_local_experts": 8}',
+        },
     ],
 )
 @pytest.mark.parametrize("url", ["/guide/advisor/", "/guide/advisor/result/"])
@@ -208,8 +213,9 @@ def test_bad_input_is_a_form_error_never_a_500(client, seeded, changes, url):
 
 # The content version; the chosen preset and scenario (validation, 2); the
 # scenario's links (3); quantizations with their formats, and the formats'
-# software (2); the tiers; the form's select options (preset 1, scenario 2).
-ADVISOR_QUERIES = 12
+# software (2); the tiers; the form's select options (preset 1, scenario 2);
+# the NVIDIA-only formats the assumptions name.
+ADVISOR_QUERIES = 13
 
 
 def test_the_advisor_has_a_fixed_query_budget(client, seeded, django_assert_num_queries):
@@ -251,3 +257,12 @@ def test_an_error_is_the_description_its_field_points_to(client, seeded):
         described = re.search(r'aria-describedby="([^"]+)"[^>]*id="id_memory_gb"', html)
     for target in described.group(1).split():
         assert f'id="{target}"' in html
+
+
+@pytest.mark.parametrize("platform", ["apple_silicon", "cpu"])
+def test_apple_silicon_and_cpu_are_not_asked_for_a_gpu_count(client, seeded, platform):
+    query = {**TWO_24GB_CARDS, "platform": platform, "memory_gb": "64", "devices": "5"}
+    response = client.get("/guide/advisor/", query)
+    advice = response.context["advice"]
+    assert advice is not None and {e.overhead_gb for e in advice.estimates} == {Decimal(1)}
+    assert "× 5" not in response.content.decode()

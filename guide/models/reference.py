@@ -6,6 +6,7 @@ fixed once in the admin is fixed everywhere it appears.
 
 from functools import cache
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import get_script_prefix, get_urlconf, reverse
@@ -27,6 +28,20 @@ def guide_url():
 @cache
 def _guide_url(urlconf, script_prefix):
     return reverse("guide:guide", urlconf=urlconf)
+
+
+def validate_kv_cache_types(value):
+    from .advisor import KVCachePrecision
+
+    unknown = [code for code in value.split() if code not in KVCachePrecision.values]
+    if unknown or not value.split():
+        raise ValidationError(
+            "알 수 없는 KV 캐시 정밀도입니다: %(codes)s. 쓸 수 있는 값: %(known)s",
+            params={
+                "codes": ", ".join(unknown) or "(비어 있음)",
+                "known": " ".join(KVCachePrecision.values),
+            },
+        )
 
 
 class NamedManager(models.Manager):
@@ -57,6 +72,10 @@ class Software(models.Model):
 
 
 class FormatProfileQuerySet(models.QuerySet):
+    def nvidia_only_names(self):
+        """The names of the formats that run on NVIDIA GPUs only, in display order."""
+        return list(self.filter(requires_nvidia=True).values_list("name", flat=True))
+
     def with_software(self):
         """Formats with their recommended software in display order, in two queries."""
         return self.prefetch_related(
@@ -113,6 +132,13 @@ class FormatProfile(RenderedMarkdownModel):
         default=False,
         help_text="NVIDIA GPU에서만 실행되는 포맷",
     )
+    kv_cache_types = models.CharField(
+        "KV 캐시 정밀도",
+        max_length=60,
+        default="f16",
+        validators=[validate_kv_cache_types],
+        help_text="이 포맷의 실행 SW가 지원하는 KV 캐시 정밀도를 띄어 써서: f16 fp8 q8_0 q4_0",
+    )
     order = models.PositiveSmallIntegerField("표시 순서", default=0)
     software = models.ManyToManyField(
         Software, through="FormatSoftware", related_name="formats", verbose_name="추천 실행 SW"
@@ -151,6 +177,11 @@ class FormatProfile(RenderedMarkdownModel):
 
     def natural_key(self):
         return (self.name,)
+
+    @property
+    def kv_cache_precisions(self):
+        """The KV cache precisions this format's software offers."""
+        return self.kv_cache_types.split()
 
     @property
     def comparison_title(self):
