@@ -111,7 +111,7 @@ def test_fine_tuning_70b_on_48gb_does_not_fit_and_says_why(seeded, client):
             "use": "C",
         },
     ).content.decode()
-    assert "들어가는 조합이 없습니다" in html and "On-the-fly quantization" in html
+    assert "학습/연구 용도에 맞는 조합은 없습니다" in html and "On-the-fly quantization" in html
 
 
 def test_an_8b_model_fits_a_24gb_card_in_gguf(seeded):
