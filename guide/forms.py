@@ -15,6 +15,8 @@ from guide.models import (
 from guide.models.advisor import KVCachePrecision
 
 CONFIG_MAX_CHARS = 50_000
+# Shown only while no catalogued model is chosen (static/js/advisor.js).
+FOR_A_TYPED_MODEL = {"data-show-when": "preset="}
 
 
 def parameter_field(label, help_text, required=False):
@@ -26,12 +28,18 @@ def parameter_field(label, help_text, required=False):
         max_digits=7,
         decimal_places=2,
         help_text=help_text,
+        widget=forms.NumberInput(attrs={**FOR_A_TYPED_MODEL, "step": "any"}),
     )
 
 
 def shape_field(label, help_text, max_value=1024):
     return forms.IntegerField(
-        label=label, required=False, min_value=1, max_value=max_value, help_text=help_text
+        label=label,
+        required=False,
+        min_value=1,
+        max_value=max_value,
+        help_text=help_text,
+        widget=forms.NumberInput(attrs=FOR_A_TYPED_MODEL),
     )
 
 
@@ -56,7 +64,7 @@ class AdvisorForm(forms.Form):
         label="또는 config.json 붙여 넣기",
         required=False,
         max_length=CONFIG_MAX_CHARS,
-        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false"}),
+        widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", **FOR_A_TYPED_MODEL}),
         help_text="Hugging Face 저장소의 config.json. 구조 칸 대신 씁니다 (파라미터 수는 따로).",
     )
     platform = forms.ChoiceField(
@@ -76,6 +84,7 @@ class AdvisorForm(forms.Form):
         initial=1,
         required=False,
         help_text="NVIDIA GPU일 때만 셉니다. Mac과 CPU는 1대로 계산합니다.",
+        widget=forms.NumberInput(attrs={"data-show-when": "platform=nvidia_gpu"}),
     )
     context = forms.IntegerField(
         label="컨텍스트 길이 (토큰)", min_value=256, max_value=1_048_576, initial=8192

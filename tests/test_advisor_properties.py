@@ -34,8 +34,8 @@ def catalogue(db):
 
 
 ROW = re.compile(
-    r'<tr( class="is-choice")?>\s*<th scope="row"><a [^>]*>([^<]+)</a></th>\s*'
-    r"<td>([^<]+)</td>\s*<td data-total><strong>([^<]+)</strong></td>\s*"
+    r'<tr( class="is-choice")?>\s*<th scope="row"><a [^>]*>([^<]+)</a> '
+    r"<span data-quantization>([^<]+)</span></th>\s*<td data-total><strong>([^<]+)</strong></td>\s*"
     r"<td data-verdict>([^<]+)</td>"
 )
 HEADLINE = re.compile(r"<strong data-advice-choice>([^<]+)</strong>")

@@ -384,10 +384,10 @@ def test_the_hardware_heading_names_the_model_from_the_records(client, seeded):
     for url in ("/guide/", post.get_absolute_url()):
         assert heading in client.get(url).content.decode()
     preset = HardwareTier.objects.first().sized_for
-    preset.name = "Llama-3.3 70B"
+    preset.name = "Llama-3 70B Instruct"
     preset.save()
     for url in ("/guide/", post.get_absolute_url()):
-        assert "Llama-3.3 70B 기준 하드웨어별" in client.get(url).content.decode()
+        assert "Llama-3 70B Instruct 기준 하드웨어별" in client.get(url).content.decode()
     for tier in HardwareTier.objects.all():
         tier.sized_for = None
         tier.save()
