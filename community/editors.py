@@ -24,6 +24,7 @@ EDITED_MODELS = {
         "scenariosoftware",
         "quantization",
         "modelpreset",
+        "hardwareprofile",
     ],
     # The members' review and report queues. Named, not imported: community
     # depends on no other app.

@@ -12,6 +12,7 @@ from community.admin import (
 from guide.models import (
     FormatProfile,
     FormatSoftware,
+    HardwareProfile,
     HardwareTier,
     ModelPreset,
     Quantization,
@@ -54,6 +55,7 @@ class FormatProfileAdmin(MarkdownPreviewAdmin):
                     "extension",
                     "requires_nvidia",
                     "kv_cache_types",
+                    "splits_layers_to_ram",
                     "order",
                     "opened_at_version",
                 ]
@@ -183,3 +185,11 @@ class ModelPresetAdmin(EditorialAdmin):
             },
         ),
     ]
+
+
+@admin.register(HardwareProfile)
+class HardwareProfileAdmin(EditorialAdmin):
+    list_display = ["name", "platform", "memory_gb", "bandwidth_gb_s", "source", "order"]
+    list_editable = ["order"]
+    list_filter = ["platform"]
+    search_fields = ["name", "source"]

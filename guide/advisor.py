@@ -49,6 +49,11 @@ class Architecture:
         return self.active_parameters_billion is not None
 
     @property
+    def read_parameters_billion(self):
+        """The parameters each token reads: an MoE model's active ones."""
+        return self.active_parameters_billion or self.parameters_billion
+
+    @property
     def summary(self):
         """The shape the figures come from, as the result states it."""
         size = f"{self.parameters_billion}B"
@@ -83,6 +88,9 @@ class Hardware:
     platform: str  # a HardwareTier.Platform value
     memory_gb: int  # per device
     devices: int = 1
+    bandwidth_gb_s: int | None = None  # per device, from the hardware catalogue
+    ram_gb: int = 0  # system RAM a GGUF model's remaining layers can go to
+    ram_bandwidth_gb_s: int | None = None
 
     @property
     def total_gb(self) -> int:
@@ -98,6 +106,14 @@ class Estimate:
     total_gb: Decimal
     fits: bool
     unsupported_reason: str  # why the format does not run on this hardware at all, or ""
+    tokens_per_second: Decimal | None = None  # decoding, bounded by memory bandwidth
+    gpu_layers: int | None = None  # when split between the GPU and system RAM
+    layers: int | None = None
+
+    @property
+    def is_split(self):
+        """Runs with its remaining layers in system RAM (GGUF partial offload)."""
+        return self.gpu_layers is not None
 
     @property
     def is_extreme(self) -> bool:
@@ -108,6 +124,8 @@ class Estimate:
         """The table's answer for this row: fits, too big, or why it cannot run."""
         if self.unsupported_reason:
             return self.unsupported_reason
+        if self.is_split:
+            return f"◐ RAM에 나눠 (GPU {self.gpu_layers}/{self.layers}층)"
         return "✓ 들어감" if self.fits else "✗ 부족"
 
 
@@ -128,6 +146,17 @@ class Advice:
     def fitting(self):
         """The table's rows marked as fitting: the headline's choice is one of them."""
         return [e for e in self.estimates if e.fits]
+
+    @property
+    def best_split(self):
+        """The row to run split with system RAM, if any: of those with at least half
+        their layers on the GPU (RAM is the slow part), the most bits; else the one
+        with the most layers there."""
+        split = [e for e in self.estimates if e.is_split and not e.is_extreme]
+        mostly_on_gpu = [e for e in split if e.gpu_layers * 2 >= e.layers]
+        if mostly_on_gpu:
+            return max(mostly_on_gpu, key=lambda e: e.quantization.bits_per_weight)
+        return max(split, key=lambda e: e.gpu_layers, default=None)
 
     @property
     def kv_precision_label(self):
@@ -165,6 +194,17 @@ def estimate_all(
         weights = weights_gb(architecture.parameters_billion, quantization.bits_per_weight)
         total = weights + kv + overhead
         reason = unsupported_reason(quantization.format, hardware, kv_precision)
+        fits = not reason and total <= hardware.total_gb
+        # Bytes read per token: the weights a token uses (an MoE model's active
+        # ones) and the whole KV cache.
+        read = weights_gb(architecture.read_parameters_billion, quantization.bits_per_weight) + kv
+        speed, gpu_layers = None, None
+        if fits and hardware.bandwidth_gb_s:
+            speed = Decimal(hardware.bandwidth_gb_s) / read
+        elif not reason and not fits and splits_to_ram(quantization.format, hardware):
+            gpu_layers = layers_on_gpu(architecture.layers, weights + kv, hardware)
+            if gpu_layers is not None:
+                speed = split_speed(read, gpu_layers / Decimal(architecture.layers), hardware)
         estimates.append(
             Estimate(
                 quantization=quantization,
@@ -172,11 +212,49 @@ def estimate_all(
                 kv_cache_gb=kv,
                 overhead_gb=overhead,
                 total_gb=total,
-                fits=not reason and total <= hardware.total_gb,
+                fits=fits,
                 unsupported_reason=reason,
+                tokens_per_second=speed,
+                gpu_layers=gpu_layers,
+                layers=architecture.layers if gpu_layers is not None else None,
             )
         )
     return estimates
+
+
+def splits_to_ram(fmt, hardware):
+    """A format that puts its remaining layers in system RAM, on a GPU with RAM beside it."""
+    return (
+        fmt.splits_layers_to_ram
+        and hardware.platform == HardwareTier.Platform.NVIDIA_GPU
+        and hardware.ram_gb > 0
+    )
+
+
+def layers_on_gpu(layers, model_gb, hardware):
+    """
+    How many layers the GPUs hold when the rest go to system RAM, each layer
+    taking an equal share of the weights and KV cache; None when even the rest
+    does not fit in RAM.
+    """
+    per_layer = model_gb / layers
+    room = hardware.total_gb - RUNTIME_OVERHEAD_GB_PER_DEVICE * hardware.devices
+    on_gpu = max(0, min(layers, int(room / per_layer)))
+    if (layers - on_gpu) * per_layer > hardware.ram_gb:
+        return None
+    return on_gpu
+
+
+def split_speed(read_gb, share_on_gpu, hardware):
+    """Tokens per second with `share_on_gpu` of each token's reads from the GPUs'
+    memory and the rest from system RAM, one after the other."""
+    if not hardware.bandwidth_gb_s or not hardware.ram_bandwidth_gb_s:
+        return None
+    seconds = (
+        read_gb * share_on_gpu / hardware.bandwidth_gb_s
+        + read_gb * (1 - share_on_gpu) / hardware.ram_bandwidth_gb_s
+    )
+    return 1 / seconds
 
 
 def matching_tier(hardware: Hardware, tiers):

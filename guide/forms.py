@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from guide import advisor
 from guide.models import (
     FormatSoftware,
+    HardwareProfile,
     HardwareTier,
     ModelPreset,
     Quantization,
@@ -67,8 +68,17 @@ class AdvisorForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", **FOR_A_TYPED_MODEL}),
         help_text="Hugging Face 저장소의 config.json. 구조 칸 대신 씁니다 (파라미터 수는 따로).",
     )
+    hardware = forms.ModelChoiceField(
+        queryset=HardwareProfile.objects.all(),
+        to_field_name="name",
+        required=False,
+        empty_label="직접 입력 (아래 플랫폼과 메모리)",
+        label="하드웨어 목록",
+        help_text="고르면 플랫폼과 메모리는 목록의 값으로 계산하고, "
+        "메모리 대역폭으로 속도도 어림합니다.",
+    )
     platform = forms.ChoiceField(
-        label="하드웨어", choices=HardwareTier.Platform.choices, initial="nvidia_gpu"
+        label="플랫폼", choices=HardwareTier.Platform.choices, initial="nvidia_gpu"
     )
     memory_gb = forms.IntegerField(
         label="메모리 (GB, 장치 한 개당)",
@@ -85,6 +95,15 @@ class AdvisorForm(forms.Form):
         required=False,
         help_text="NVIDIA GPU일 때만 셉니다. Mac과 CPU는 1대로 계산합니다.",
         widget=forms.NumberInput(attrs={"data-show-when": "platform=nvidia_gpu"}),
+    )
+    ram = forms.ModelChoiceField(
+        queryset=HardwareProfile.objects.filter(platform=HardwareTier.Platform.CPU),
+        to_field_name="name",
+        required=False,
+        empty_label="쓰지 않음",
+        label="시스템 RAM (GGUF 나눠 올리기)",
+        help_text="GPU에 다 들어가지 않는 GGUF 모델의 나머지 레이어를 둘 RAM",
+        widget=forms.Select(attrs={"data-show-when": "platform=nvidia_gpu"}),
     )
     context = forms.IntegerField(
         label="컨텍스트 길이 (토큰)", min_value=256, max_value=1_048_576, initial=8192
@@ -123,6 +142,12 @@ class AdvisorForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("hardware"):
+            # The catalogue's figures win over what the fields below say.
+            for name in ("platform", "memory_gb"):
+                self.errors.pop(name, None)
+            cleaned["platform"] = cleaned["hardware"].platform
+            cleaned["memory_gb"] = cleaned["hardware"].memory_gb
         if cleaned.get("platform") != HardwareTier.Platform.NVIDIA_GPU:
             # One Mac, one machine's RAM: the count is not asked, whatever was sent.
             self.errors.pop("devices", None)
@@ -193,10 +218,19 @@ class AdvisorForm(forms.Form):
                 queryset=FormatSoftware.objects.select_related("software"),
             )
         )
+        listed, ram = data.get("hardware"), data.get("ram")
+        on_a_gpu = data["platform"] == HardwareTier.Platform.NVIDIA_GPU
         return advisor.advise(
             architecture=data["architecture"],
             context_tokens=data["context"],
-            hardware=advisor.Hardware(data["platform"], data["memory_gb"], data["devices"]),
+            hardware=advisor.Hardware(
+                data["platform"],
+                data["memory_gb"],
+                data["devices"],
+                bandwidth_gb_s=listed.bandwidth_gb_s if listed else None,
+                ram_gb=ram.memory_gb if ram and on_a_gpu else 0,
+                ram_bandwidth_gb_s=ram.bandwidth_gb_s if ram and on_a_gpu else None,
+            ),
             scenario=scenario,
             quantizations=list(quantizations),
             tiers=list(HardwareTier.objects.select_related("recommended_format", "sized_for")),

@@ -42,6 +42,7 @@ def _advisor_context(request):
         "overhead_per_device_gb": RUNTIME_OVERHEAD_GB_PER_DEVICE,
         "extreme_bits": EXTREME_BITS,
         "nvidia_only_formats": FormatProfile.objects.nvidia_only_names,  # only where shown
+        "splitting_formats": FormatProfile.objects.splitting_names,
     }
     if not form.is_bound:
         example = (

@@ -214,8 +214,9 @@ def test_bad_input_is_a_form_error_never_a_500(client, seeded, changes, url):
 # The content version; the chosen preset and scenario (validation, 2); the
 # scenario's links (3); quantizations with their formats, and the formats'
 # software (2); the tiers; the form's select options (preset 1, scenario 2);
-# the NVIDIA-only formats the assumptions name.
-ADVISOR_QUERIES = 13
+# the NVIDIA-only and the layer-splitting formats the assumptions name; the
+# hardware catalogue's and the system RAM's options.
+ADVISOR_QUERIES = 16
 
 
 def test_the_advisor_has_a_fixed_query_budget(client, seeded, django_assert_num_queries):
@@ -266,3 +267,58 @@ def test_apple_silicon_and_cpu_are_not_asked_for_a_gpu_count(client, seeded, pla
     advice = response.context["advice"]
     assert advice is not None and {e.overhead_gb for e in advice.estimates} == {Decimal(1)}
     assert "× 5" not in response.content.decode()
+
+
+def result_for(client, **query):
+    base = {"platform": "nvidia_gpu", "memory_gb": "24", "context": "8192", "use": "B"}
+    return client.get("/guide/advisor/result/", {**base, **query}).context["advice"]
+
+
+def row(advice, name):
+    return next(e for e in advice.estimates if str(e.quantization) == name)
+
+
+def test_decoding_speed_is_bandwidth_over_the_bytes_each_token_reads(client, seeded):
+    dense = result_for(client, preset="Llama-3.1 8B", hardware="RTX 4090 24GB")
+    # 1,008 GB/s / (8.03B x 4.89 bits / 8 + 2x32x8x128x2x8,192 bytes of KV cache)
+    read = Decimal("8.03") * Decimal("4.89") / 8 + Decimal(2 * 32 * 8 * 128 * 2 * 8192) / 10**9
+    assert float(row(dense, "GGUF Q4_K_M").tokens_per_second) == pytest.approx(1008 / float(read))
+    assert 160 < row(dense, "GGUF Q4_K_M").tokens_per_second < 175
+    # An MoE model reads its active parameters only: 3.3B of Qwen3 30B-A3B's 30.5B.
+    moe = result_for(client, preset="Qwen3 30B-A3B", hardware="RTX 4090 24GB")
+    read = Decimal("3.30") * Decimal("4.89") / 8 + Decimal(2 * 48 * 4 * 128 * 2 * 8192) / 10**9
+    assert float(row(moe, "GGUF Q4_K_M").tokens_per_second) == pytest.approx(1008 / float(read))
+    # Without a listed device there is no bandwidth, and no figure is made up.
+    assert result_for(client, preset="Llama-3.1 8B").choice.tokens_per_second is None
+
+
+def test_a_gguf_model_too_big_for_the_gpu_splits_its_layers_with_system_ram(client, seeded):
+    query = {"preset": "Llama-3.1 70B", "hardware": "RTX 4090 24GB"}
+    alone = result_for(client, **query)
+    assert not any(e.is_split for e in alone.estimates)  # no RAM given
+    advice = result_for(client, **query, ram="DDR5-5600 듀얼 채널 96GB")
+    q4 = row(advice, "GGUF Q4_K_M")
+    # 43.12 GB of weights + 2.68 GB of KV cache over 80 layers: 0.573 GB a layer;
+    # 23 GB left on the card after its 1 GB holds 40 of them, RAM the other 40.
+    assert (q4.gpu_layers, q4.layers, q4.fits) == (40, 80, False)
+    assert q4.verdict == "◐ RAM에 나눠 (GPU 40/80층)"
+    per_token = float(q4.weights_gb + q4.kv_cache_gb)
+    expected = 1 / (per_token / 2 / 1008 + per_token / 2 / 89)
+    assert float(q4.tokens_per_second) == pytest.approx(expected)
+    assert 3 < q4.tokens_per_second < 4
+    # Formats that cannot split stay "too big"; the headline still says nothing fits,
+    # and names the split as the way to run it.
+    assert row(advice, "EXL2 4.65bpw").verdict == "✗ 부족"
+    html = client.get(
+        "/guide/advisor/",
+        {
+            **query,
+            "ram": "DDR5-5600 듀얼 채널 96GB",
+            "platform": "nvidia_gpu",
+            "memory_gb": "24",
+            "context": "8192",
+            "use": "B",
+        },
+    ).content.decode()
+    assert "들어가는 조합이 없습니다" in html
+    assert "GGUF Q4_K_M</strong>은 80층 가운데 40층을 GPU에" in html

@@ -1,4 +1,4 @@
-from .advisor import ModelPreset, Quantization
+from .advisor import HardwareProfile, ModelPreset, Quantization
 from .reference import (
     FormatProfile,
     FormatSoftware,
@@ -12,6 +12,7 @@ from .reference import (
 __all__ = [
     "FormatProfile",
     "FormatSoftware",
+    "HardwareProfile",
     "HardwareTier",
     "ModelPreset",
     "Quantization",

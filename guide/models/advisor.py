@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from .reference import FormatProfile, NamedManager
+from .reference import FormatProfile, HardwareTier, NamedManager
 
 # FP16 keys and values: two bytes each.
 KV_CACHE_BYTES_PER_VALUE = 2
@@ -221,3 +221,38 @@ class ModelPreset(models.Model):
     def kv_cache_bytes_per_token(self):
         """Keys and values per token at FP16, before any sliding window."""
         return self.architecture.kv_cache_bytes(1, KV_CACHE_BYTES_PER_VALUE)
+
+
+class HardwareProfile(models.Model):
+    """A GPU, an Apple Silicon chip or a kind of CPU memory: how much memory it has
+    and how fast it reads it, which bounds how fast a model decodes."""
+
+    name = models.CharField("이름", max_length=80, unique=True, help_text="예: RTX 4090 24GB")
+    platform = models.CharField("플랫폼", max_length=20, choices=HardwareTier.Platform)
+    memory_gb = models.PositiveSmallIntegerField(
+        "메모리 (GB)", help_text="GPU는 VRAM, Mac은 통합 메모리, CPU는 흔한 구성의 RAM"
+    )
+    bandwidth_gb_s = models.PositiveIntegerField("메모리 대역폭 (GB/s)")
+    source = models.CharField("출처", max_length=200, help_text="제조사 사양표 등")
+    order = models.PositiveSmallIntegerField("순서", default=0)
+    updated_at = models.DateTimeField("수정일", auto_now=True)
+    history = HistoricalRecords()
+
+    objects = NamedManager()
+
+    class Meta:
+        ordering = ["platform", "order", "name"]
+        verbose_name = verbose_name_plural = "하드웨어 사양"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(memory_gb__gt=0) & Q(bandwidth_gb_s__gt=0),
+                name="hardware_profile_positive",
+                violation_error_message="메모리와 대역폭은 0보다 커야 합니다.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.name,)

@@ -76,6 +76,10 @@ class FormatProfileQuerySet(models.QuerySet):
         """The names of the formats that run on NVIDIA GPUs only, in display order."""
         return list(self.filter(requires_nvidia=True).values_list("name", flat=True))
 
+    def splitting_names(self):
+        """The names of the formats that can put layers in system RAM."""
+        return list(self.filter(splits_layers_to_ram=True).values_list("name", flat=True))
+
     def with_software(self):
         """Formats with their recommended software in display order, in two queries."""
         return self.prefetch_related(
@@ -131,6 +135,12 @@ class FormatProfile(RenderedMarkdownModel):
         "NVIDIA GPU 전용",
         default=False,
         help_text="NVIDIA GPU에서만 실행되는 포맷",
+    )
+    splits_layers_to_ram = models.BooleanField(
+        "레이어를 RAM에 나눠 올림",
+        default=False,
+        help_text="GPU에 다 들어가지 않으면 일부 레이어를 시스템 RAM에 두고 CPU로 "
+        "돌릴 수 있는 포맷 (GGUF)",
     )
     kv_cache_types = models.CharField(
         "KV 캐시 정밀도",
