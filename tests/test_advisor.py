@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from guide import advisor
 from guide.models import ModelPreset, Quantization, Scenario
 
 LLAMA_70B = "Llama-3 70B"
@@ -62,6 +63,8 @@ def test_two_24gb_cards_get_the_48gb_sweet_spot(seeded):
     assert str(advice.choice.quantization) == "EXL2 4.65bpw"
     assert advice.tier.name == "VRAM 48GB"
     assert [s.name for s in advice.software] == ["ExLlamaV2"]
+    # EXL2 runs on NVIDIA only: no "Mac (macOS)" from the scenario's general advice.
+    assert advice.os == advisor.NVIDIA_OS and "mac" not in advice.os.lower()
 
 
 def test_a_64gb_mac_gets_gguf_k_quants(seeded):
