@@ -42,6 +42,7 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     path("members/", include("members.urls")),
+    path("guide/", include("guide.urls")),
     path("", include("community.urls")),
 ]
 

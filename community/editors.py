@@ -11,6 +11,10 @@ EDITED_MODELS = {
         "post",
         "answer",
         "tag",
+        "synonym",
+    ],
+    # The reference records, the guide's and the advisor's.
+    "guide": [
         "formatprofile",
         "formatsoftware",
         "software",
@@ -20,12 +24,15 @@ EDITED_MODELS = {
         "scenariosoftware",
         "quantization",
         "modelpreset",
-        "synonym",
+        "hardwareprofile",
     ],
     # The members' review and report queues. Named, not imported: community
     # depends on no other app.
     "members": ["member", "contribution", "report", "reportedanswer"],
 }
+# Where an app's models lived before a migration moved them (guide 0001): the
+# migrations before it find them under the old label.
+FORMER_APP_LABELS = {"guide": "community"}
 
 
 def ensure_editors_group(group_model, permission_model):
@@ -37,7 +44,8 @@ def ensure_editors_group(group_model, permission_model):
     group, _ = group_model.objects.get_or_create(name=EDITORS_GROUP)
     edited = Q()
     for app_label, models in EDITED_MODELS.items():
-        edited |= Q(content_type__app_label=app_label, content_type__model__in=models)
+        labels = [app_label, FORMER_APP_LABELS.get(app_label, app_label)]
+        edited |= Q(content_type__app_label__in=labels, content_type__model__in=models)
     group.permissions.set(permission_model.objects.filter(edited))
     return group
 

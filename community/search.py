@@ -31,10 +31,11 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from community.models import Answer, FormatProfile, HardwareTier, Post, Scenario, Synonym
+from community.models import Answer, Post, Synonym
 from community.models.post import list_prefetches
 from community.pagination import Cursor, InvalidCursor, keyset_after, keyset_before
 from community.postgres import local_settings
+from guide.models import FormatProfile, HardwareTier, Scenario
 
 PHASES = ("title", "body", "answer", "reference")
 # How long the trigram index may take before the newest-first walk is used

@@ -64,7 +64,7 @@ class StaticPageSitemap(Sitemap):
     priority = 0.8
 
     def items(self):
-        return ["community:home", "community:post_list", "community:guide"]
+        return ["community:home", "community:post_list", "guide:guide"]
 
     def location(self, name):
         return reverse(name)

@@ -1,6 +1,5 @@
 import sys
 import uuid
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -16,17 +15,8 @@ from django.views.decorators.http import require_safe
 
 from community import search
 from community.facets import list_facets
-from community.forms import AdvisorForm
 from community.images import CONTENT_TYPES, STORED_NAME
-from community.models import (
-    FormatProfile,
-    HardwareTier,
-    ModelPreset,
-    Post,
-    Scenario,
-    Tag,
-)
-from community.models.reference import in_comparison_order
+from community.models import Post, Tag
 from community.pagination import Cursor, InvalidCursor, paginate_newest_first
 from community.timeline import post_timeline
 from pagecache.pages import cached_page
@@ -36,7 +26,6 @@ KIND_CHOICES = dict(Post.Kind.choices)
 RELATED_COUNT = 5
 # The query parameters each cached view reads; any other is redirected away.
 LIST_QUERY = ("kind", "q", "cursor", "before", "after")
-ADVISOR_QUERY = tuple(AdvisorForm.base_fields)
 CSRF_FAILURE_REASON = (
     "보안 토큰(CSRF)이 없거나 맞지 않아 요청을 처리하지 않았습니다. "
     "폼을 보냈다면 페이지를 새로 고친 뒤 다시 보내 주세요."
@@ -195,56 +184,6 @@ def post_history(request, slug):
     return render(
         request, "community/post_history.html", {"post": post, "timeline": post_timeline(post)}
     )
-
-
-@require_safe
-@cached_page
-def guide(request):
-    formats = list(FormatProfile.objects.with_software())
-    context = {
-        "formats": formats,
-        "comparison_formats": in_comparison_order(formats),
-        # A list: the section's heading reads the first tier's model.
-        "hardware_tiers": list(
-            HardwareTier.objects.select_related("recommended_format", "sized_for")
-        ),
-        "scenarios": Scenario.objects.with_details(),
-    }
-    return render(request, "community/guide.html", context)
-
-
-def _advisor_context(request):
-    form = AdvisorForm(request.GET or None)
-    context = {"form": form, "advice": form.get_advice() if form.is_valid() else None}
-    if not form.is_bound:
-        example = ModelPreset.objects.order_by("-parameters_billion").first()
-        if example:
-            context["example_query"] = urlencode(
-                {
-                    "preset": example.name,
-                    "platform": "nvidia_gpu",
-                    "memory_gb": 24,
-                    "devices": 2,
-                    "context": 8192,
-                    "use": "B",
-                }
-            )
-            context["example_preset"] = example
-    return context
-
-
-@require_safe
-@cached_page(query=ADVISOR_QUERY)
-def advisor(request):
-    """The hardware-fit advisor: a GET form, so every answer has its own URL."""
-    return render(request, "community/advisor.html", _advisor_context(request))
-
-
-@require_safe
-@cached_page(query=ADVISOR_QUERY)
-def advisor_result(request):
-    """The advisor's result alone, for updates while the reader types."""
-    return render(request, "community/advisor.html#advisor_result", _advisor_context(request))
 
 
 @require_safe

@@ -5,7 +5,8 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from community.models import Answer, FormatProfile, Post, Software, Synonym, Tag
+from community.models import Answer, Post, Synonym, Tag
+from guide.models import FormatProfile, Software
 
 _sequence = itertools.count(1)
 

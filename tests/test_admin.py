@@ -9,7 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from community import services
-from community.models import FormatProfile, Post
+from community.models import Post
+from guide.models import FormatProfile
 from tests.admin_pages import opened_form
 from tests.factories import make_answer, make_correction, make_post
 
@@ -41,7 +42,7 @@ def answer_form_data(answer, **changes):
 def test_the_editors_group_has_content_permissions_only(editor):
     perms = editor.get_all_permissions()
     assert "community.change_answer" in perms
-    assert "community.change_formatprofile" in perms
+    assert "guide.change_formatprofile" in perms
     assert not any(p.startswith("auth.") for p in perms)
 
 
@@ -267,8 +268,16 @@ def test_an_editor_cannot_open_user_management(editor_client):
 
 
 def test_every_admin_changelist_opens_with_search_and_filters(admin_client, seeded):
-    for model in ["post", "answer", "tag", "formatprofile", "software", "hardwaretier", "scenario"]:
-        response = admin_client.get(f"/admin/community/{model}/", {"q": "GGUF"})
+    for model in [
+        "community/post",
+        "community/answer",
+        "community/tag",
+        "guide/formatprofile",
+        "guide/software",
+        "guide/hardwaretier",
+        "guide/scenario",
+    ]:
+        response = admin_client.get(f"/admin/{model}/", {"q": "GGUF"})
         assert response.status_code == 200, model
 
 
@@ -317,10 +326,10 @@ def test_a_malformed_or_unknown_revision_is_not_found(editor_client, path):
 
 
 def test_a_broken_rule_on_a_reference_record_reads_as_a_sentence(admin_client, seeded):
-    from community.models import ModelPreset
+    from guide.models import ModelPreset
 
     preset = ModelPreset.objects.first()
-    url = f"/admin/community/modelpreset/{preset.pk}/change/"
+    url = f"/admin/guide/modelpreset/{preset.pk}/change/"
     response = admin_client.post(url, {**opened_form(admin_client, url), "parameters_billion": "0"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -329,10 +338,10 @@ def test_a_broken_rule_on_a_reference_record_reads_as_a_sentence(admin_client, s
 
 
 def test_a_reference_page_left_open_does_not_undo_a_fixed_figure(admin_client, seeded):
-    from community.models import HardwareTier
+    from guide.models import HardwareTier
 
     tier = HardwareTier.objects.get(memory_gb=48)
-    url = f"/admin/community/hardwaretier/{tier.pk}/change/"
+    url = f"/admin/guide/hardwaretier/{tier.pk}/change/"
     stale = opened_form(admin_client, url)
     fixed = opened_form(admin_client, url)
     response = admin_client.post(url, {**fixed, "memory_estimate": "약 41~43GB"})
@@ -348,17 +357,17 @@ def test_a_reference_page_left_open_does_not_undo_a_fixed_figure(admin_client, s
 def test_a_format_page_left_open_does_not_undo_a_quantization_fixed_on_its_own_page(
     admin_client, seeded
 ):
-    from community.models import FormatProfile, Quantization
+    from guide.models import FormatProfile, Quantization
 
     gguf = FormatProfile.objects.get(name="GGUF")
-    stale = opened_form(admin_client, f"/admin/community/formatprofile/{gguf.pk}/change/")
+    stale = opened_form(admin_client, f"/admin/guide/formatprofile/{gguf.pk}/change/")
     q5 = Quantization.objects.get(format=gguf, name="Q5_K_M")
-    own_url = f"/admin/community/quantization/{q5.pk}/change/"
+    own_url = f"/admin/guide/quantization/{q5.pk}/change/"
     response = admin_client.post(own_url, {**opened_form(admin_client, own_url), "note": "고침"})
     assert response.status_code == 302
 
     response = admin_client.post(
-        f"/admin/community/formatprofile/{gguf.pk}/change/", {**stale, "tip": "늦은 팁"}
+        f"/admin/guide/formatprofile/{gguf.pk}/change/", {**stale, "tip": "늦은 팁"}
     )
     assert response.status_code == 200
     assert "다른 편집자가 이 항목을 저장했습니다" in response.content.decode()
@@ -415,10 +424,10 @@ def test_reverting_an_answer_keeps_which_answer_it_corrects(editor_client):
 
 
 def test_saving_an_unchanged_page_does_not_refuse_another_editors_page(admin_client, seeded):
-    from community.models import HardwareTier
+    from guide.models import HardwareTier
 
     tier = HardwareTier.objects.get(memory_gb=48)
-    url = f"/admin/community/hardwaretier/{tier.pk}/change/"
+    url = f"/admin/guide/hardwaretier/{tier.pk}/change/"
     other = opened_form(admin_client, url)
     unchanged = opened_form(admin_client, url)
     assert admin_client.post(url, {**unchanged, "_continue": "1"}).status_code == 302

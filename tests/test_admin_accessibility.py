@@ -7,8 +7,8 @@ import re
 import pytest
 from django.utils.text import capfirst
 
-from community.admin import FormatSoftwareInline, QuantizationInline
-from community.models import FormatProfile, Scenario
+from guide.admin import FormatSoftwareInline, QuantizationInline
+from guide.models import FormatProfile, Scenario
 
 
 @pytest.fixture
@@ -30,7 +30,7 @@ def aria_label(tag):
 
 def test_every_input_of_a_tabular_inline_is_named_after_its_column(editor_client):
     gguf = FormatProfile.objects.get(name="GGUF")
-    html = editor_client.get(f"/admin/community/formatprofile/{gguf.pk}/change/").content.decode()
+    html = editor_client.get(f"/admin/guide/formatprofile/{gguf.pk}/change/").content.decode()
     software = controls(html, "format_software")
     quantizations = controls(html, "quantizations")
     assert len(software) >= 8 and len(quantizations) >= 8
@@ -45,14 +45,14 @@ def test_every_input_of_a_tabular_inline_is_named_after_its_column(editor_client
 
 def test_the_scenario_tables_name_their_selects(editor_client):
     scenario = Scenario.objects.first()
-    html = editor_client.get(f"/admin/community/scenario/{scenario.pk}/change/").content.decode()
+    html = editor_client.get(f"/admin/guide/scenario/{scenario.pk}/change/").content.decode()
     selects = [tag for tag in controls(html, "scenario_software") if tag.startswith("<select")]
     assert selects
     assert None not in {aria_label(tag) for tag in selects}
 
 
 def test_every_input_of_a_list_editable_list_is_named_after_its_column(editor_client):
-    html = editor_client.get("/admin/community/formatprofile/").content.decode()
+    html = editor_client.get("/admin/guide/formatprofile/").content.decode()
     orders = controls(html, "form")
     assert len(orders) == FormatProfile.objects.count()
     assert {aria_label(tag) for tag in orders} == {"표시 순서"}

@@ -67,9 +67,12 @@ def english_on(page):
 
 
 def editor_pages():
-    """Every admin page of the community app an editor works in, for one row of each model."""
+    """Every admin page of the community and guide apps an editor works in, for one row of each model."""
     yield "/admin/"
-    for model in apps.get_app_config("community").get_models():
+    for model in (
+        *apps.get_app_config("community").get_models(),
+        *apps.get_app_config("guide").get_models(),
+    ):
         if not admin.site.is_registered(model):
             continue
         base = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"

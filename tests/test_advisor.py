@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from community import advisor
-from community.models import ModelPreset, Quantization, Scenario
+from guide import advisor
+from guide.models import ModelPreset, Quantization, Scenario
 
 LLAMA_70B = "Llama-3 70B"
 
@@ -27,8 +27,10 @@ def about(value, figure, tolerance=Decimal("0.05")):
     return abs(Decimal(value) - figure) <= figure * tolerance
 
 
-def advice_for(platform, memory_gb, devices=1, context=8192, use="B", preset=LLAMA_70B):
-    from community.forms import AdvisorForm
+def advice_for(
+    platform, memory_gb, devices=1, context=8192, use="B", preset=LLAMA_70B, kv_precision="f16"
+):
+    from guide.forms import AdvisorForm
 
     form = AdvisorForm(
         {
@@ -38,6 +40,7 @@ def advice_for(platform, memory_gb, devices=1, context=8192, use="B", preset=LLA
             "devices": devices,
             "context": context,
             "use": use,
+            "kv_precision": kv_precision,
         }
     )
     assert form.is_valid(), form.errors
@@ -60,12 +63,14 @@ def test_two_24gb_cards_get_the_48gb_sweet_spot(seeded):
     assert str(advice.choice.quantization) == "EXL2 4.65bpw"
     assert advice.tier.name == "VRAM 48GB"
     assert [s.name for s in advice.software] == ["ExLlamaV2"]
+    # EXL2 runs on NVIDIA only: no "Mac (macOS)" from the scenario's general advice.
+    assert advice.os == advisor.NVIDIA_OS and "mac" not in advice.os.lower()
 
 
 def test_a_64gb_mac_gets_gguf_k_quants(seeded):
     advice = advice_for("apple_silicon", 64)
     assert advice.choice.quantization.format.name == "GGUF"
-    assert advice.choice.quantization.name in {"Q4_K_M", "Q5_K_M"}
+    assert advice.choice.quantization.name in {"Q4_K_M", "Q5_K_M", "Q6_K"}
     assert advice.tier.memory_gb == 64
     # NVIDIA-only formats are computed but never fit a Mac, and the table says why.
     nvidia_only = [e for e in advice.estimates if e.quantization.format.requires_nvidia]
@@ -76,12 +81,16 @@ def test_a_64gb_mac_gets_gguf_k_quants(seeded):
     }
 
 
-def test_70b_does_not_fit_24gb_except_by_extreme_compression(seeded):
+def test_70b_does_not_fit_24gb_even_by_extreme_compression_with_an_fp16_cache(seeded):
     advice = advice_for("nvidia_gpu", 24)
-    fitting = [str(e.quantization) for e in advice.estimates if e.fits]
-    assert fitting == ["GGUF IQ2_XXS"]
-    assert advice.choice.is_extreme
+    assert [e for e in advice.estimates if e.fits] == []
+    assert advice.choice is None
     assert advice.tier.fits_70b is False
+    # A Q4_0 KV cache (llama.cpp) leaves room for the extreme compression alone.
+    advice = advice_for("nvidia_gpu", 24, kv_precision="q4_0")
+    fitting = [str(e.quantization) for e in advice.estimates if e.fits]
+    assert fitting == ["GGUF IQ2_XXS", "EXL2 2.5bpw"]
+    assert advice.choice.is_extreme
 
 
 def test_serving_on_48gb_picks_awq_and_vllm(seeded):
@@ -105,7 +114,7 @@ def test_fine_tuning_70b_on_48gb_does_not_fit_and_says_why(seeded, client):
             "use": "C",
         },
     ).content.decode()
-    assert "들어가는 조합이 없습니다" in html and "On-the-fly quantization" in html
+    assert "학습/연구 용도에 맞는 조합은 없습니다" in html and "On-the-fly quantization" in html
 
 
 def test_an_8b_model_fits_a_24gb_card_in_gguf(seeded):
@@ -125,23 +134,14 @@ def test_the_formula_follows_the_records(seeded):
     assert kv == Decimal(2 * 40 * 8 * 128 * 2 * 8192) / Decimal(10**9)
 
 
-def test_a_custom_size_is_estimated_from_the_nearest_preset(seeded):
-    presets = list(ModelPreset.objects.all())
-    seventy = ModelPreset.objects.get(name=LLAMA_70B)
-    assert advisor.kv_bytes_per_token_for(seventy.parameters_billion, presets) == (
-        seventy.kv_cache_bytes_per_token
-    )
-    # 50B is nearer 70B than 8B: the 70B shape, scaled by 50/70.55.
-    assert float(advisor.kv_bytes_per_token_for(Decimal(50), presets)) == pytest.approx(
-        seventy.kv_cache_bytes_per_token * 50 / float(seventy.parameters_billion), rel=1e-6
-    )
-
-
-def test_a_custom_size_without_any_preset_is_a_form_error(client, seeded):
-    ModelPreset.objects.all().delete()
-    response = client.get("/guide/advisor/", {**TWO_24GB_CARDS, "preset": "", "parameters": "50"})
-    assert response.status_code == 200
-    assert "등록된 모델 기록이 없어" in response.content.decode()
+def test_a_model_typed_in_by_size_needs_its_architecture(client, seeded):
+    typed = {**TWO_24GB_CARDS, "preset": "", "parameters": "50"}
+    html = client.get("/guide/advisor/", typed).content.decode()
+    # By layers, KV heads and head dim, beside each field and in the summary.
+    assert html.count("직접 입력한 모델은 구조가 필요합니다") == 6
+    shaped = {**typed, "layers": "64", "kv_heads": "8", "head_dim": "128"}
+    advice = client.get("/guide/advisor/", shaped).context["advice"]
+    assert advice.estimates[0].kv_cache_gb == Decimal(2 * 64 * 8 * 128 * 2 * 8192) / 10**9
 
 
 def test_the_page_answers_without_javascript(client, seeded):
@@ -184,7 +184,15 @@ def test_the_page_answers_without_javascript(client, seeded):
         {"platform": "quantum"},
         {"use": "Z"},
         {"preset": "GPT-9 10T"},
-        {"platform": "apple_silicon", "devices": "2"},
+        {"context": "16384"},  # Llama-3 70B's maximum is 8,192
+        {"preset": "", "parameters": "46.7", "config_json": "{not json"},
+        {"preset": "", "parameters": "46.7", "config_json": '{"num_hidden_layers": 32}'},
+        {
+            "preset": "",
+            "parameters": "46.7",
+            "config_json": '{"num_hidden_layers": 32, "num_attention_heads": 32, '
+            '"hidden_size": 4096, "num_local_experts": 8}',
+        },
     ],
 )
 @pytest.mark.parametrize("url", ["/guide/advisor/", "/guide/advisor/result/"])
@@ -208,8 +216,10 @@ def test_bad_input_is_a_form_error_never_a_500(client, seeded, changes, url):
 
 # The content version; the chosen preset and scenario (validation, 2); the
 # scenario's links (3); quantizations with their formats, and the formats'
-# software (2); the tiers; the form's select options (preset 1, scenario 2).
-ADVISOR_QUERIES = 12
+# software (2); the tiers; the form's select options (preset 1, scenario 2);
+# the NVIDIA-only and the layer-splitting formats the assumptions name; the
+# hardware catalogue's and the system RAM's options.
+ADVISOR_QUERIES = 16
 
 
 def test_the_advisor_has_a_fixed_query_budget(client, seeded, django_assert_num_queries):
@@ -251,3 +261,67 @@ def test_an_error_is_the_description_its_field_points_to(client, seeded):
         described = re.search(r'aria-describedby="([^"]+)"[^>]*id="id_memory_gb"', html)
     for target in described.group(1).split():
         assert f'id="{target}"' in html
+
+
+@pytest.mark.parametrize("platform", ["apple_silicon", "cpu"])
+def test_apple_silicon_and_cpu_are_not_asked_for_a_gpu_count(client, seeded, platform):
+    query = {**TWO_24GB_CARDS, "platform": platform, "memory_gb": "64", "devices": "5"}
+    response = client.get("/guide/advisor/", query)
+    advice = response.context["advice"]
+    assert advice is not None and {e.overhead_gb for e in advice.estimates} == {Decimal(1)}
+    assert "× 5" not in response.content.decode()
+
+
+def result_for(client, **query):
+    base = {"platform": "nvidia_gpu", "memory_gb": "24", "context": "8192", "use": "B"}
+    return client.get("/guide/advisor/result/", {**base, **query}).context["advice"]
+
+
+def row(advice, name):
+    return next(e for e in advice.estimates if str(e.quantization) == name)
+
+
+def test_decoding_speed_is_bandwidth_over_the_bytes_each_token_reads(client, seeded):
+    dense = result_for(client, preset="Llama-3.1 8B", hardware="RTX 4090 24GB")
+    # 1,008 GB/s / (8.03B x 4.89 bits / 8 + 2x32x8x128x2x8,192 bytes of KV cache)
+    read = Decimal("8.03") * Decimal("4.89") / 8 + Decimal(2 * 32 * 8 * 128 * 2 * 8192) / 10**9
+    assert float(row(dense, "GGUF Q4_K_M").tokens_per_second) == pytest.approx(1008 / float(read))
+    assert 160 < row(dense, "GGUF Q4_K_M").tokens_per_second < 175
+    # An MoE model reads its active parameters only: 3.3B of Qwen3 30B-A3B's 30.5B.
+    moe = result_for(client, preset="Qwen3 30B-A3B", hardware="RTX 4090 24GB")
+    read = Decimal("3.30") * Decimal("4.89") / 8 + Decimal(2 * 48 * 4 * 128 * 2 * 8192) / 10**9
+    assert float(row(moe, "GGUF Q4_K_M").tokens_per_second) == pytest.approx(1008 / float(read))
+    # Without a listed device there is no bandwidth, and no figure is made up.
+    assert result_for(client, preset="Llama-3.1 8B").choice.tokens_per_second is None
+
+
+def test_a_gguf_model_too_big_for_the_gpu_splits_its_layers_with_system_ram(client, seeded):
+    query = {"preset": "Llama-3.1 70B", "hardware": "RTX 4090 24GB"}
+    alone = result_for(client, **query)
+    assert not any(e.is_split for e in alone.estimates)  # no RAM given
+    advice = result_for(client, **query, ram="DDR5-5600 듀얼 채널 96GB")
+    q4 = row(advice, "GGUF Q4_K_M")
+    # 43.12 GB of weights + 2.68 GB of KV cache over 80 layers: 0.573 GB a layer;
+    # 23 GB left on the card after its 1 GB holds 40 of them, RAM the other 40.
+    assert (q4.gpu_layers, q4.layers, q4.fits) == (40, 80, False)
+    assert q4.verdict == "◐ RAM에 나눠 (GPU 40/80층)"
+    per_token = float(q4.weights_gb + q4.kv_cache_gb)
+    expected = 1 / (per_token / 2 / 1008 + per_token / 2 / 89)
+    assert float(q4.tokens_per_second) == pytest.approx(expected)
+    assert 3 < q4.tokens_per_second < 4
+    # Formats that cannot split stay "too big"; the headline still says nothing fits,
+    # and names the split as the way to run it.
+    assert row(advice, "EXL2 4.65bpw").verdict == "✗ 부족"
+    html = client.get(
+        "/guide/advisor/",
+        {
+            **query,
+            "ram": "DDR5-5600 듀얼 채널 96GB",
+            "platform": "nvidia_gpu",
+            "memory_gb": "24",
+            "context": "8192",
+            "use": "B",
+        },
+    ).content.decode()
+    assert "들어가는 조합이 없습니다" in html
+    assert "GGUF Q4_K_M</strong>은 80층 가운데 40층을 GPU에" in html

@@ -14,9 +14,12 @@ BACKUP_EXCLUDES = ["contenttypes", "auth.permission", "sessions", "admin.logentr
 
 
 def content_snapshot():
-    """Every community row, by its natural keys, without database ids."""
+    """Every community and guide row, by its natural keys, without database ids."""
     snapshot = {}
-    for model in apps.get_app_config("community").get_models():
+    for model in (
+        *apps.get_app_config("community").get_models(),
+        *apps.get_app_config("guide").get_models(),
+    ):
         if model.__name__.startswith("Historical"):
             snapshot[model.__name__] = model.objects.count()
             continue

@@ -8,7 +8,8 @@ from django.db import OperationalError
 from django.utils import timezone
 
 from community import facets, services
-from community.models import FormatProfile, Post
+from community.models import Post
+from guide.models import FormatProfile
 from pagecache.models import ContentVersion
 from tests.factories import make_answer, make_correction, make_post, make_tag
 from tests.test_public_pages import FACET_QUERIES
@@ -278,3 +279,21 @@ def test_a_query_parameter_no_view_reads_is_redirected_away_uncached(
     advisor = "/guide/advisor/?platform=nvidia_gpu&memory_gb=24&devices=1&context=4096"
     assert client.get(advisor).status_code == 200
     assert client.get("/sitemap-posts.xml?p=1").status_code == 200
+
+
+def test_a_saved_guide_record_shows_on_the_next_request(client, seeded):
+    # The guide app registers its own models with the page cache (guide.apps).
+    from django.apps import apps
+    from django.db.models.signals import post_save
+
+    from guide.models import HardwareTier
+
+    for model in apps.get_app_config("guide").get_models():
+        if not model.__name__.startswith("Historical"):
+            assert post_save.has_listeners(model), model
+
+    client.get("/guide/")
+    tier = HardwareTier.objects.order_by("order").first()
+    tier.recommendation = "새로 고친 추천"
+    tier.save()
+    assert "새로 고친 추천" in client.get("/guide/").content.decode()

@@ -9,15 +9,9 @@ from django.apps import apps
 from django.core.management import call_command
 
 from community.management.commands.seed import SEED_FIXTURES, SYNONYM_FIXTURE
-from community.models import (
-    Answer,
-    FormatProfile,
-    HardwareTier,
-    Post,
-    Scenario,
-    Synonym,
-)
-from community.models.reference import in_comparison_order
+from community.models import Answer, Post, Synonym
+from guide.models import FormatProfile, HardwareTier, Scenario
+from guide.models.reference import in_comparison_order
 from tests.conftest import copy_seed
 
 FIXTURE_DIR = Path(__file__).resolve().parent.parent / "fixtures"
@@ -27,7 +21,10 @@ GEMINI_URL = "https://gemini.google.com/app/6bbcb4fb898ae6eb?hl=ko"
 def row_counts(history=False):
     return {
         model._meta.label: model._base_manager.count()
-        for model in apps.get_app_config("community").get_models()
+        for model in (
+            *apps.get_app_config("community").get_models(),
+            *apps.get_app_config("guide").get_models(),
+        )
         if model._meta.label.split(".")[1].startswith("Historical") == history
     }
 

@@ -228,10 +228,12 @@ def test_tag_counts_are_of_published_posts_only(db):
 def test_the_search_text_migration_fills_rows_saved_before_it(db):
     from types import SimpleNamespace
 
-    from django.apps import apps
     from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
     migration = importlib.import_module("community.migrations.0012_search_text")
+    # The models as the migration knew them: the reference records were community's then.
+    apps = MigrationLoader(connection).project_state(("community", "0012_search_text")).apps
     post = make_post(body="**WSL2**를 쓰세요")
     answer = make_answer(post, body="`Q4_K_M`으로")
     Post.objects.update(search_text="")

@@ -8,9 +8,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils.html import escape
 
-from community.models import FormatProfile, HardwareTier, Post, Scenario
+from community.models import Post
 from community.pagination import Cursor
 from community.templatetags.community_tags import local_date
+from guide.models import FormatProfile, HardwareTier, Scenario
 from tests.factories import make_format, make_post, make_rich_post, make_tag
 
 # Queries per page on a cache miss, the same for 1 post as for 50 with answers
@@ -331,7 +332,7 @@ def test_a_wrong_method_is_a_405(client, db):
 def test_home_links_to_the_list_and_the_guide(client, seeded):
     html = client.get("/").content.decode()
     assert f'href="{reverse("community:post_list")}"' in html
-    assert f'href="{reverse("community:guide")}"' in html
+    assert f'href="{reverse("guide:guide")}"' in html
     assert html.count('class="post-item"') == 5
 
 
@@ -383,10 +384,10 @@ def test_the_hardware_heading_names_the_model_from_the_records(client, seeded):
     for url in ("/guide/", post.get_absolute_url()):
         assert heading in client.get(url).content.decode()
     preset = HardwareTier.objects.first().sized_for
-    preset.name = "Llama-3.3 70B"
+    preset.name = "Llama-3 70B Instruct"
     preset.save()
     for url in ("/guide/", post.get_absolute_url()):
-        assert "Llama-3.3 70B 기준 하드웨어별" in client.get(url).content.decode()
+        assert "Llama-3 70B Instruct 기준 하드웨어별" in client.get(url).content.decode()
     for tier in HardwareTier.objects.all():
         tier.sized_for = None
         tier.save()

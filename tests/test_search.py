@@ -6,7 +6,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from community import search
-from community.models import Answer, FormatSoftware, Post, Synonym
+from community.models import Answer, Post, Synonym
+from guide.models import FormatSoftware
 from tests.factories import (
     make_answer,
     make_format,

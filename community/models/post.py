@@ -15,9 +15,8 @@ from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
 from community.postgres import first_rows
-
-from .reference import FormatProfile, HardwareTier, Scenario, in_comparison_order
-from .rendered import RenderedMarkdownModel
+from community.rendered import RenderedMarkdownModel
+from guide.models.reference import FormatProfile, HardwareTier, Scenario, in_comparison_order
 
 EXCERPT_LENGTH = 120
 RESERVED_SLUGS = ["feed", "tags"]

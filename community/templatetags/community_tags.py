@@ -5,7 +5,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timesince import timeuntil
 
 from community import structured_data
-from community.models import ScenarioSoftware
+from guide.models import ScenarioSoftware
 
 register = template.Library()
 

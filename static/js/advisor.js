@@ -42,7 +42,7 @@ if (form) {
   function markInvalidFields(ids) {
     form.querySelectorAll(".field__error, .form-errors").forEach((old) => old.remove());
     for (const field of form.querySelectorAll(".field")) {
-      const input = field.querySelector("input, select");
+      const input = field.querySelector("input, select, textarea");
       const invalid = input !== null && ids.includes(input.id);
       field.classList.toggle("field--error", invalid);
       if (invalid) input.setAttribute("aria-invalid", "true");
@@ -50,7 +50,21 @@ if (form) {
     }
   }
 
+  // Fields that only matter in one case say so (data-show-when="name=value",
+  // set by the form): the GPU count for NVIDIA GPUs, the model's own shape
+  // when no catalogued model is chosen. Without this script they stay visible
+  // and the server ignores what does not apply.
+  function showRelevantFields() {
+    for (const input of form.querySelectorAll("[data-show-when]")) {
+      const [name, value] = input.dataset.showWhen.split("=");
+      const field = input.closest(".field");
+      if (field) field.hidden = form.elements[name]?.value !== value;
+    }
+  }
+  showRelevantFields();
+
   form.addEventListener("input", () => {
+    showRelevantFields();
     clearTimeout(timer);
     timer = setTimeout(update, 250);
   });

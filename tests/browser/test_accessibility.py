@@ -10,7 +10,8 @@ A new page is one more line in PUBLIC_PAGES or EDITOR_PAGES.
 import pytest
 from playwright.sync_api import expect
 
-from community.models import Answer, FormatProfile, Post, Scenario, Tag
+from community.models import Answer, Post, Tag
+from guide.models import FormatProfile, Scenario
 
 pytestmark = [
     pytest.mark.browser,
@@ -92,11 +93,11 @@ EDITOR_PAGES = {
     ),
     "answer history": lambda: f"/admin/community/answer/{corrected_answer().pk}/history/",
     # Reference records: list_editable lists and tabular inlines are tables of inputs.
-    "format list": "/admin/community/formatprofile/",
+    "format list": "/admin/guide/formatprofile/",
     "format change": lambda: (
-        f"/admin/community/formatprofile/{FormatProfile.objects.get(name='GGUF').pk}/change/"
+        f"/admin/guide/formatprofile/{FormatProfile.objects.get(name='GGUF').pk}/change/"
     ),
-    "scenario change": lambda: f"/admin/community/scenario/{Scenario.objects.first().pk}/change/",
+    "scenario change": lambda: f"/admin/guide/scenario/{Scenario.objects.first().pk}/change/",
 }
 
 

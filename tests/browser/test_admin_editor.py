@@ -43,8 +43,8 @@ def test_admin_pages_show_no_csp_violations(editor_page, site, console_errors):
         "/admin/",
         "/admin/community/post/",
         "/admin/community/post/add/",
-        "/admin/community/formatprofile/1/change/",
-        "/admin/community/scenario/1/change/",
+        "/admin/guide/formatprofile/1/change/",
+        "/admin/guide/scenario/1/change/",
     ):
         page.goto(f"{site}{path}")
         expect(page.locator("#content")).to_be_visible()

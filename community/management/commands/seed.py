@@ -24,8 +24,9 @@ from django.db.models.signals import post_save
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_manager_for_model, update_change_reason
 
-from community.models import FormatProfile, Post, Synonym
-from community.models.rendered import RenderedMarkdownModel
+from community.models import Post, Synonym
+from community.rendered import RenderedMarkdownModel
+from guide.models import FormatProfile
 
 SEED_FIXTURES = ["reference", "posts"]
 SYNONYM_FIXTURE = "synonyms"

@@ -21,8 +21,9 @@ from django.utils.html import escape
 from django.utils.text import Truncator
 
 from community.markdown import plain_text, render_markdown
-from community.models import Answer, FormatProfile, Post, Tag
+from community.models import Answer, Post, Tag
 from community.models.post import EXCERPT_LENGTH
+from guide.models import FormatProfile
 from pagecache.models import ContentVersion
 
 MODELS = ["Llama-3", "Qwen2.5", "Mistral", "Gemma-2", "EXAONE-3.5", "Phi-3", "DeepSeek-V2"]

@@ -6,12 +6,13 @@ fixed once in the admin is fixed everywhere it appears.
 
 from functools import cache
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import get_script_prefix, get_urlconf, reverse
 from simple_history.models import HistoricalRecords
 
-from .rendered import RenderedMarkdownModel
+from community.rendered import RenderedMarkdownModel
 
 # The source comparison table rates on a scale whose top mark is six stars.
 MAX_RATING = 6
@@ -26,7 +27,21 @@ def guide_url():
 
 @cache
 def _guide_url(urlconf, script_prefix):
-    return reverse("community:guide", urlconf=urlconf)
+    return reverse("guide:guide", urlconf=urlconf)
+
+
+def validate_kv_cache_types(value):
+    from .advisor import KVCachePrecision
+
+    unknown = [code for code in value.split() if code not in KVCachePrecision.values]
+    if unknown or not value.split():
+        raise ValidationError(
+            "알 수 없는 KV 캐시 정밀도입니다: %(codes)s. 쓸 수 있는 값: %(known)s",
+            params={
+                "codes": ", ".join(unknown) or "(비어 있음)",
+                "known": " ".join(KVCachePrecision.values),
+            },
+        )
 
 
 class NamedManager(models.Manager):
@@ -40,11 +55,12 @@ class Software(models.Model):
     name = models.CharField("이름", max_length=80, unique=True)
     description = models.CharField("설명", max_length=200, blank=True)
     updated_at = models.DateTimeField("수정일", auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="community_historicalsoftware")
 
     objects = NamedManager()
 
     class Meta:
+        db_table = "community_software"
         ordering = ["name"]
         verbose_name = verbose_name_plural = "소프트웨어"
 
@@ -56,6 +72,14 @@ class Software(models.Model):
 
 
 class FormatProfileQuerySet(models.QuerySet):
+    def nvidia_only_names(self):
+        """The names of the formats that run on NVIDIA GPUs only, in display order."""
+        return list(self.filter(requires_nvidia=True).values_list("name", flat=True))
+
+    def splitting_names(self):
+        """The names of the formats that can put layers in system RAM."""
+        return list(self.filter(splits_layers_to_ram=True).values_list("name", flat=True))
+
     def with_software(self):
         """Formats with their recommended software in display order, in two queries."""
         return self.prefetch_related(
@@ -112,12 +136,25 @@ class FormatProfile(RenderedMarkdownModel):
         default=False,
         help_text="NVIDIA GPU에서만 실행되는 포맷",
     )
+    splits_layers_to_ram = models.BooleanField(
+        "레이어를 RAM에 나눠 올림",
+        default=False,
+        help_text="GPU에 다 들어가지 않으면 일부 레이어를 시스템 RAM에 두고 CPU로 "
+        "돌릴 수 있는 포맷 (GGUF)",
+    )
+    kv_cache_types = models.CharField(
+        "KV 캐시 정밀도",
+        max_length=60,
+        default="f16",
+        validators=[validate_kv_cache_types],
+        help_text="이 포맷의 실행 SW가 지원하는 KV 캐시 정밀도를 띄어 써서: f16 fp8 q8_0 q4_0",
+    )
     order = models.PositiveSmallIntegerField("표시 순서", default=0)
     software = models.ManyToManyField(
         Software, through="FormatSoftware", related_name="formats", verbose_name="추천 실행 SW"
     )
     updated_at = models.DateTimeField("수정일", auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="community_historicalformatprofile")
 
     objects = FormatProfileManager()
 
@@ -126,6 +163,7 @@ class FormatProfile(RenderedMarkdownModel):
     searched_fields = ("name", "role", "features", "hardware", "tip")
 
     class Meta:
+        db_table = "community_formatprofile"
         ordering = ["order", "name"]
         verbose_name = verbose_name_plural = "모델 포맷"
         constraints = [
@@ -149,6 +187,11 @@ class FormatProfile(RenderedMarkdownModel):
 
     def natural_key(self):
         return (self.name,)
+
+    @property
+    def kv_cache_precisions(self):
+        """The KV cache precisions this format's software offers."""
+        return self.kv_cache_types.split()
 
     @property
     def comparison_title(self):
@@ -175,11 +218,12 @@ class FormatSoftware(models.Model):
     )
     is_primary = models.BooleanField("주 추천", default=False)
     order = models.PositiveSmallIntegerField("순서", default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="community_historicalformatsoftware")
 
     objects = FormatSoftwareManager()
 
     class Meta:
+        db_table = "community_formatsoftware"
         ordering = ["order", "id"]
         verbose_name = verbose_name_plural = "포맷별 추천 SW"
         constraints = [
@@ -197,7 +241,7 @@ class FormatSoftware(models.Model):
     def natural_key(self):
         return (*self.format.natural_key(), *self.software.natural_key())
 
-    natural_key.dependencies = ["community.formatprofile", "community.software"]
+    natural_key.dependencies = ["guide.formatprofile", "guide.software"]
 
 
 class HardwareTier(RenderedMarkdownModel):
@@ -238,7 +282,7 @@ class HardwareTier(RenderedMarkdownModel):
     )
     order = models.PositiveSmallIntegerField("표시 순서", default=0)
     updated_at = models.DateTimeField("수정일", auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="community_historicalhardwaretier")
 
     objects = NamedManager()
 
@@ -246,6 +290,7 @@ class HardwareTier(RenderedMarkdownModel):
     searched_fields = ("name", "example", "recommendation", "memory_estimate", "rationale")
 
     class Meta:
+        db_table = "community_hardwaretier"
         ordering = ["order", "name"]
         verbose_name = verbose_name_plural = "하드웨어 구간"
 
@@ -321,7 +366,7 @@ class Scenario(RenderedMarkdownModel):
         Software, through="ScenarioSoftware", related_name="scenarios", verbose_name="실행 SW"
     )
     updated_at = models.DateTimeField("수정일", auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="community_historicalscenario")
 
     objects = ScenarioManager()
 
@@ -348,6 +393,7 @@ class Scenario(RenderedMarkdownModel):
     )
 
     class Meta:
+        db_table = "community_scenario"
         ordering = ["order", "code"]
         verbose_name = verbose_name_plural = "시나리오"
 
@@ -396,11 +442,12 @@ class ScenarioFormat(models.Model):
     format = models.ForeignKey(FormatProfile, on_delete=models.PROTECT, related_name="+")
     is_primary = models.BooleanField("권장", default=False)
     order = models.PositiveSmallIntegerField("순서", default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="community_historicalscenarioformat")
 
     objects = ScenarioFormatManager()
 
     class Meta:
+        db_table = "community_scenarioformat"
         ordering = ["order", "id"]
         verbose_name = verbose_name_plural = "시나리오별 포맷"
         constraints = [
@@ -413,7 +460,7 @@ class ScenarioFormat(models.Model):
     def natural_key(self):
         return (*self.scenario.natural_key(), *self.format.natural_key())
 
-    natural_key.dependencies = ["community.scenario", "community.formatprofile"]
+    natural_key.dependencies = ["guide.scenario", "guide.formatprofile"]
 
 
 class ScenarioSoftware(models.Model):
@@ -432,11 +479,12 @@ class ScenarioSoftware(models.Model):
     note = models.CharField("설명", max_length=200, blank=True)
     in_summary = models.BooleanField("요약 매트릭스에 표시", default=False)
     order = models.PositiveSmallIntegerField("순서", default=0)
-    history = HistoricalRecords()
+    history = HistoricalRecords(table_name="community_historicalscenariosoftware")
 
     objects = ScenarioSoftwareManager()
 
     class Meta:
+        db_table = "community_scenariosoftware"
         ordering = ["order", "id"]
         verbose_name = verbose_name_plural = "시나리오별 실행 SW"
         constraints = [
@@ -451,7 +499,7 @@ class ScenarioSoftware(models.Model):
     def natural_key(self):
         return (*self.scenario.natural_key(), *self.software.natural_key())
 
-    natural_key.dependencies = ["community.scenario", "community.software"]
+    natural_key.dependencies = ["guide.scenario", "guide.software"]
 
     @property
     def role_label(self):

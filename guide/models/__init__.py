@@ -1,0 +1,23 @@
+from .advisor import HardwareProfile, ModelPreset, Quantization
+from .reference import (
+    FormatProfile,
+    FormatSoftware,
+    HardwareTier,
+    Scenario,
+    ScenarioFormat,
+    ScenarioSoftware,
+    Software,
+)
+
+__all__ = [
+    "FormatProfile",
+    "FormatSoftware",
+    "HardwareProfile",
+    "HardwareTier",
+    "ModelPreset",
+    "Quantization",
+    "Scenario",
+    "ScenarioFormat",
+    "ScenarioSoftware",
+    "Software",
+]
