@@ -16,6 +16,14 @@ def _plain_static_storage(settings):
 
 
 @pytest.fixture(autouse=True)
+def _quick_passwords(settings):
+    # Django's PBKDF2 takes most of a second a password here, and tests make
+    # editors and members and log in by the hundred; the hasher is not under
+    # test (the live servers of the fault and scale-out tests keep the real one).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache(settings):
     # Each test gets its own local-memory cache, whatever REDIS_URL says: test
     # transactions never commit, so the after-commit announcement of the shared

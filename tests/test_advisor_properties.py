@@ -9,7 +9,6 @@ from html import unescape
 
 import pytest
 from django.core.cache import caches
-from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -33,8 +32,7 @@ def fresh(client, path, data):
 
 
 @pytest.fixture
-def catalogue(db):
-    call_command("seed", verbosity=0)
+def catalogue(seeded):
     return (
         {p.name: p.max_context for p in ModelPreset.objects.all()},
         list(Scenario.objects.values_list("code", flat=True)),

@@ -20,12 +20,6 @@ def make_member(name=None, **fields):
     return Member.objects.create(user=user, display_name=name or f"회원{n}", **fields)
 
 
-@pytest.fixture(autouse=True)
-def _quick_passwords(settings):
-    # Members are made by the dozen here; the real hasher's cost is not under test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def member(db):
     return make_member("민지")
