@@ -142,14 +142,22 @@ class ChangeChannel:
         self.reconnected = False
 
     def announce(self):
-        """Tell every process. Never raises: a failure is logged by the breaker, and
-        the others read the value again within their own interval all the same."""
-        if not self.breaker.allows():
-            return
+        """
+        Tell every process. Never raises: a failure is logged by the breaker, and
+        the others read the value again within their own interval all the same.
+
+        Tried even while this process's breaker is open: Redis may be back, and
+        a process whose breaker has closed already trusts its memory until it
+        hears something. Saves are rare, so the try costs little (a refusal at
+        once, a hung Redis the socket timeout).
+        """
         try:
             self.client.publish(self.name, 1)
         except RedisError as error:
-            self.breaker.failed(error)
+            if self.breaker.allows():
+                self.breaker.failed(error)
+        else:
+            self.breaker.succeeded()
 
     def quiet(self) -> bool:
         if not self.breaker.allows():

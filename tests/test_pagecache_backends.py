@@ -4,6 +4,7 @@ import logging
 import time
 
 import pytest
+from redis.exceptions import RedisError
 
 from pagecache import backends
 from pagecache.backends import RedisCache
@@ -99,6 +100,23 @@ def test_a_channel_hears_what_another_process_announces(redis):
     backends.ChangeChannel(redis.url, "other").announce()
     time.sleep(0.05)
     assert here.quiet()
+
+
+def test_a_process_whose_breaker_is_still_open_announces_all_the_same(redis):
+    # Two processes, each with its own breaker: two addresses of one server
+    # (publish/subscribe ignores the database number).
+    here = backends.ChangeChannel(redis.url, "changes")
+    elsewhere_url = redis.url.rsplit("/", 1)[0] + "/1"
+    elsewhere = backends.ChangeChannel(elsewhere_url, "changes")
+    assert not here.quiet()
+    assert here.quiet()  # this process trusts Redis again...
+    # ...while the other one's breaker is still open from the outage.
+    backends.breaker_for(elsewhere_url).failed(RedisError("refused a moment ago"))
+    elsewhere.announce()  # a save there
+    deadline = time.monotonic() + 5
+    while here.quiet():
+        assert time.monotonic() < deadline, "the announcement never arrived"
+    assert backends.breaker_for(elsewhere_url).allows()  # Redis answered: closed again
 
 
 def test_a_channel_is_never_quiet_while_redis_is_away_and_listens_again_after(redis):
