@@ -8,7 +8,8 @@ for BREAKER_SECONDS before one request tries it again. Pages are then served
 from each process's own memory or rendered afresh; nothing waits for Redis.
 
 `ChangeChannel` is how processes tell each other that content changed (Redis
-publish/subscribe), through the same breaker.
+publish/subscribe), through the same breaker; an announcement is tried even
+while it is open.
 """
 
 import contextlib
