@@ -168,6 +168,10 @@ if REDIS_URL:
 # Seconds a public page stays cached; any content save invalidates it sooner.
 # 0 turns page caching off.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# Seconds a rendered fragment shared by every reader (a post's article) stays
+# cached, keyed by the content version like the pages; 0 turns it off. It is
+# what signed-in members, who never get cached pages, are served from.
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "600"))
 
 # --- Auth -----------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from community import search
+from community.article import PostArticle
 from community.facets import list_facets
 from community.images import CONTENT_TYPES, STORED_NAME
 from community.models import Post, Tag
@@ -23,7 +24,6 @@ from pagecache.pages import cached_page
 
 HOME_LATEST_COUNT = 5
 KIND_CHOICES = dict(Post.Kind.choices)
-RELATED_COUNT = 5
 # The query parameters each cached view reads; any other is redirected away.
 LIST_QUERY = ("kind", "q", "cursor", "before", "after")
 CSRF_FAILURE_REASON = (
@@ -144,13 +144,12 @@ def tag_detail(request, slug):
 
 
 def _post_context(request, slug):
-    post = get_object_or_404(Post.objects.visible_to(request.user).for_detail(), slug=slug)
-    related = (
-        Post.objects.published()
-        .only("title", "slug", "kind", "published_at")
-        .newest_related_to(post, RELATED_COUNT)
+    # The row alone: the article's answers, links and related posts are read
+    # only when its cached fragment is missing (community/article.py).
+    post = get_object_or_404(
+        Post.objects.visible_to(request.user).defer("body", "search_text"), slug=slug
     )
-    return {"post": post, "related_posts": related, "is_preview": not post.is_live}
+    return {"post": post, "article": PostArticle(post), "is_preview": not post.is_live}
 
 
 def _render_post(request, template, context):

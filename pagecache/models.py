@@ -20,11 +20,13 @@ it moves the version on.
 """
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import connection, models, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -81,16 +83,23 @@ class ContentVersion(models.Model):
 
     @classmethod
     def current(cls) -> int:
-        version, next_change_at = _known_or_read()
-        if next_change_at is not None and timezone.now() >= next_change_at:
-            cls.bump(if_next_change_at=next_change_at)
-            version, _next = _known_or_read()
+        # One version for the whole request: its page's key and its fragments'
+        # keys agree, and without Redis the row is read once, not per key.
+        version = getattr(_this_request, "version", None)
+        if version is None:
+            version, next_change_at = _known_or_read()
+            if next_change_at is not None and timezone.now() >= next_change_at:
+                cls.bump(if_next_change_at=next_change_at)
+                version, _next = _known_or_read()
+            if getattr(_this_request, "serving", False):
+                _this_request.version = version
         return version
 
     @classmethod
     def bump(cls, *, if_next_change_at=None) -> None:
         """A new version, and the next change date looked up again; with
         `if_next_change_at`, only if no other process has done so since."""
+        _this_request.version = None
         with transaction.atomic():
             # Locked before the date is looked up: a save that commits meanwhile
             # waits for it, and one that committed first is seen, instead of an
@@ -119,6 +128,21 @@ class KnownVersion:
 
 
 _known = KnownVersion()
+# The version the request being served has read (a server thread serves one
+# request at a time); outside a request, every call reads.
+_this_request = threading.local()
+
+
+def _request_started(**kwargs):
+    _this_request.serving, _this_request.version = True, None
+
+
+def _request_finished(**kwargs):
+    _this_request.serving, _this_request.version = False, None
+
+
+request_started.connect(_request_started, dispatch_uid="pagecache.request_started")
+request_finished.connect(_request_finished, dispatch_uid="pagecache.request_finished")
 
 
 def _channel():

@@ -74,8 +74,9 @@ def test_search_never_finds_a_wrong_answer(client, db):
 
 
 def test_the_post_page_costs_the_same_queries_with_wrong_answers(
-    client, db, django_assert_num_queries
+    client, db, settings, django_assert_num_queries
 ):
+    settings.FRAGMENT_CACHE_SECONDS = 0  # each request renders its article
     plain = make_post()
     make_answer(plain, is_accepted=True)
     corrected, _wrong, _correction = corrected_post()

@@ -72,6 +72,30 @@ def list_prefetches():
     )
 
 
+def answers_on_record():
+    """The post's public and wrong answers, best first, as `post.answers_on_record`
+    (`Post.public_answers` and `Post.incorrect_answers` split them)."""
+    # The search text is a second copy of the body that pages never show.
+    answers = Answer.objects.on_record().best_first().defer("search_text")
+    return Prefetch("answers", queryset=answers, to_attr="answers_on_record")
+
+
+def detail_prefetches():
+    """Everything a post's article shows besides its own row, for prefetch_related()
+    or, on a post already loaded, prefetch_related_objects() (community/article.py)."""
+    # No correction badge annotation: Post.has_correction reads these answers.
+    return (
+        answers_on_record(),
+        "tags",
+        Prefetch("formats", queryset=FormatProfile.objects.with_software()),
+        Prefetch(
+            "hardware_tiers",
+            queryset=HardwareTier.objects.select_related("recommended_format", "sized_for"),
+        ),
+        Prefetch("scenarios", queryset=Scenario.objects.with_details()),
+    )
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
         """Posts a reader may see: published, and not scheduled for later."""
@@ -156,11 +180,7 @@ class PostQuerySet(models.QuerySet):
     def with_answers_on_record(self):
         """Posts with their public and wrong answers loaded in one query
         (`Post.public_answers`, `Post.incorrect_answers` split them)."""
-        # The search text is a second copy of the body that pages never show.
-        answers = Answer.objects.on_record().best_first().defer("search_text")
-        return self.defer("search_text").prefetch_related(
-            Prefetch("answers", queryset=answers, to_attr="answers_on_record")
-        )
+        return self.defer("search_text").prefetch_related(answers_on_record())
 
     def for_feed(self):
         """What a feed entry shows: the question, its tags and its accepted answer (the
@@ -173,16 +193,7 @@ class PostQuerySet(models.QuerySet):
 
     def for_detail(self):
         """A post with everything its page and modal show, in a fixed number of queries."""
-        # No correction badge annotation: Post.has_correction reads the answers loaded here.
-        return self.with_answers_on_record().prefetch_related(
-            "tags",
-            Prefetch("formats", queryset=FormatProfile.objects.with_software()),
-            Prefetch(
-                "hardware_tiers",
-                queryset=HardwareTier.objects.select_related("recommended_format", "sized_for"),
-            ),
-            Prefetch("scenarios", queryset=Scenario.objects.with_details()),
-        )
+        return self.defer("search_text").prefetch_related(*detail_prefetches())
 
 
 class PostManager(models.Manager.from_queryset(PostQuerySet)):

@@ -1,0 +1,103 @@
+"""A post's article is rendered once per content version and shared by every reader
+(community/article.py), also where the page cache does not serve: signed-in
+members, and the page cache turned off."""
+
+import pytest
+from django.test import Client
+
+from community.models import Answer, Post
+from tests.factories import make_answer, make_format, make_post, make_rich_post, make_tag
+from tests.members.conftest import make_member
+from tests.test_public_pages import DETAIL_QUERIES, build_posts
+
+# The content version and the post's own row.
+ARTICLE_CACHED_QUERIES = 2
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_off(settings):
+    settings.PAGE_CACHE_SECONDS = 0
+
+
+def article(client, post):
+    response = client.get(post.get_modal_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_page_and_the_dialog_share_one_rendered_article(
+    client, seeded, django_assert_num_queries
+):
+    post = build_posts(2)[-1]
+    with django_assert_num_queries(DETAIL_QUERIES):
+        page = client.get(post.get_absolute_url())
+    with django_assert_num_queries(ARTICLE_CACHED_QUERIES):
+        dialog = client.get(post.get_modal_url())
+    with django_assert_num_queries(ARTICLE_CACHED_QUERIES):
+        again = client.get(post.get_absolute_url())
+    assert dialog.content.decode().strip() in page.content.decode()
+    assert again.content == page.content
+
+
+def test_a_member_is_served_the_same_article_with_their_own_menu(client, seeded):
+    post = build_posts(1)[0]
+    member = make_member("서연")
+    reader_page = client.get(post.get_absolute_url()).content.decode()
+    as_member = Client()
+    as_member.force_login(member.user)
+    member_page = as_member.get(post.get_absolute_url()).content.decode()
+    assert member.email in member_page and member.email not in reader_page
+    assert article(Client(), post).strip() in member_page
+
+
+def test_an_editors_change_shows_on_the_next_request(client, db):
+    """An answer, a tag, a reference record and a related post: each is part of the
+    article, and each change moves the content version its fragment is keyed by."""
+    fmt = make_format(name="GGUF-T")
+    tag = make_tag(name="양자화")
+    post = make_rich_post(formats=[fmt], tags=[tag], answers=1)
+    related = make_post(title="관련 글 처음 제목")
+    related.tags.set([tag])
+    before = article(client, post)
+    assert "관련 글 처음 제목" in before and "#양자화" in before and "GGUF-T" in before
+
+    answer = post.answers.get()
+    answer.body = "고친 답변 본문"
+    answer.save()
+    assert "고친 답변 본문" in article(client, post)
+
+    tag.name = "양자화기법"
+    tag.save()
+    assert "#양자화기법" in article(client, post)
+
+    fmt.name = "GGUF-U"
+    fmt.save()
+    assert "GGUF-U" in article(client, post)
+
+    related.title = "관련 글 새 제목"
+    related.save()
+    assert "관련 글 새 제목" in article(client, post)
+
+    newest = make_post(title="가장 새로운 관련 글")
+    newest.tags.add(tag)
+    assert "가장 새로운 관련 글" in article(client, post)
+
+
+def test_an_editors_preview_is_never_kept(editor, db):
+    post = make_post(status=Post.Status.DRAFT, published_at=None)
+    make_answer(post, body="초안의 답변")
+    as_editor = Client()
+    as_editor.force_login(editor)
+    assert "초안의 답변" in article(as_editor, post)
+    # Changed without a save, so no new version: only a fragment kept would hide it.
+    Answer.objects.filter(post=post).update(body_html="<p>바뀐 답변</p>")
+    assert "바뀐 답변" in article(as_editor, post)
+    assert Client().get(post.get_modal_url()).status_code == 404
+
+
+def test_turned_off_every_request_renders_the_article(client, settings, db):
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    post = make_rich_post(answers=1)
+    article(client, post)
+    Answer.objects.filter(post=post).update(body_html="<p>저장 없이 바뀐 답변</p>")
+    assert "저장 없이 바뀐 답변" in article(client, post)
