@@ -8,14 +8,18 @@ The benchmark: AiNex's public pages against the ceiling of its own stack.
 It fills a PostgreSQL database (DATABASE_URL, default ainex_bench on the local
 server) up to --posts posts with `seed_demo`, starts gunicorn with the same
 worker count for every target, warms each target up, and drives it with wrk at
-a fixed concurrency for a fixed time, once with the page cache on and once with
-it off. The post and partial targets are one seeded post; post_1k and
-partial_1k request the newest 1,000 posts in turn. The baseline is a
-hello-world view behind the full middleware stack (bench/urls.py, enabled only
-by bench/settings.py); with the cache off, floors too: hello-world plus 1, 3
-or 11 single-row queries and no template. It prints a table of requests/s,
-p50, p99, the ratio to hello-world and queries per request, and the server
-processes' memory, and writes the same to bench/results/<time>.json.
+a fixed concurrency for a fixed time: with the page cache on; with it off (the
+rendered articles of community/article.py still kept, as for signed-in
+members); and "cold", with both off (the first request after a save). The post
+and partial targets are one seeded post; post_1k and partial_1k request the
+newest 1,000 posts in turn; the member_ targets are the same pages for a
+signed-in member. The baseline is a hello-world view behind the full
+middleware stack (bench/urls.py, enabled only by bench/settings.py); with the
+cache off, floors too: hello-world plus 1, 2, 3 or 11 single-row queries and
+no template. It prints a table of requests/s, p50, p99, the ratio to
+hello-world, queries per request and the ratio to the floor with as many
+queries, and the server processes' memory, and writes the same to
+bench/results/<time>.json.
 --lighthouse also runs Lighthouse (npm, scripts/lighthouse.py) on /community/
 and /guide/ against Debian's Chromium.
 """
@@ -54,8 +58,13 @@ SEARCH_CONNECTIONS = 4
 # hid a plan that took 100 ms for nearly every other post.
 MANY_POSTS = 1_000
 # Floors, measured with the cache off only (nothing caches them): hello-world
-# plus as many single-row queries as the list (3) and a post page (11) run.
-FLOOR_QUERIES = (1, 3, 11)
+# plus as many single-row queries as the pages run: a kept article with its
+# version (1 with Redis, 2 without), the list (3), a post page rendered (11).
+FLOOR_QUERIES = (1, 2, 3, 11)
+# (page cache seconds, rendered-fragment seconds) of each mode.
+MODES = {"cache on": ("600", "600"), "cache off": ("0", "600"), "cold": ("0", "0")}
+# The pages a signed-in member is measured on (no page cache serves them).
+MEMBER_TARGETS = ("list", "post", "partial", "post_1k", "partial_1k")
 # Every browser asks for compressed responses; wrk does not unless told to.
 ACCEPT_GZIP = ["-H", "Accept-Encoding: gzip"]
 
@@ -131,7 +140,20 @@ depth = min(total - 1, ({DEEP_PAGE} - 1) * settings.COMMUNITY_PAGE_SIZE)
 deep = posts.only("published_at")[depth - 1] if depth > 0 else None
 seeded = Post.objects.get(slug="llama-3-70b-quantization")
 newest = list(posts.only("slug")[:{MANY_POSTS}])
+from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from members.models import Member
+user, _ = get_user_model().objects.get_or_create(
+    username="bench-member", defaults={{"email": "bench-member@example.kr"}}
+)
+Member.objects.get_or_create(user=user, defaults={{"display_name": "벤치 회원"}})
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
 print(json.dumps({{
+    "member_cookie": f"{{settings.SESSION_COOKIE_NAME}}={{session.session_key}}",
     "posts": total,
     "deep_page": depth // settings.COMMUNITY_PAGE_SIZE + 1,
     "hello": "/bench/hello/",
@@ -150,14 +172,22 @@ print(json.dumps({{
     return json.loads(manage(env, "shell", "-v0", "-c", script, capture=True))
 
 
-def queries_per_request(url):
-    with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310
-        return int(response.headers.get("X-Query-Count", "0"))
+def get(url, cookie=None, timeout=60):
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        response.read()
+        return response
 
 
-def wrk(base, paths, connections, duration):
+def queries_per_request(url, cookie=None):
+    return int(get(url, cookie, timeout=10).headers.get("X-Query-Count", "0"))
+
+
+def wrk(base, paths, connections, duration, cookie=None):
     """wrk on base + the paths; more than one are requested in turn, round robin."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", *ACCEPT_GZIP]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
         if len(paths) > 1:
             script.write(ROUND_ROBIN.replace("PATHS", ", ".join(json.dumps(p) for p in paths)))
@@ -196,24 +226,25 @@ def to_ms(value):
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
 
 
-def measure(base, urls, connections, duration, warmup):
+def measure(base, urls, connections, duration, warmup, cookie=None):
     """
     Each target in turn, with hello-world measured before the first target and
     again after every one. A target's ratio is to the mean of the two
     hello-world runs on either side of it, so that the machine's drift during
-    the run (10% and more here) does not skew it.
+    the run (10% and more here) does not skew it. Targets named member_* are
+    requested with the signed-in member's `cookie`.
     """
 
     def run(name, path):
         paths = path if isinstance(path, list) else [path]
+        signed_in = cookie if name.startswith("member_") else None
         # Each page requested once first: it renders and caches the page, so that
         # warm-up and measurement see the steady state.
         for each in paths:
-            with urllib.request.urlopen(base + each, timeout=60) as response:  # noqa: S310
-                response.read()
-        wrk(base, paths, connections, warmup)
-        result = wrk(base, paths, connections, duration)
-        result["queries"] = queries_per_request(base + paths[0])
+            get(base + each, signed_in)
+        wrk(base, paths, connections, warmup, signed_in)
+        result = wrk(base, paths, connections, duration, signed_in)
+        result["queries"] = queries_per_request(base + paths[0], signed_in)
         print(
             f"  {name:<13} {result['rps']:>9.1f} req/s  p50 {result['p50_ms']:6.2f} ms  "
             f"p99 {result['p99_ms']:6.2f} ms  queries {result['queries']}",
@@ -232,6 +263,13 @@ def measure(base, urls, connections, duration, warmup):
         result["ratio"] = result["rps"] / result["hello_rps"]
         rows[name] = result
     rows["hello"].update(ratio=1.0, rps_runs=hello_runs)
+    # Each page beside the floor with its own query count, where one was measured.
+    floors = {row["queries"]: row for n, row in rows.items() if n.endswith("_queries")}
+    for name, row in rows.items():
+        floor = floors.get(row["queries"])
+        if floor is not None and not name.endswith("_queries") and name != "hello":
+            row["floor_ratio"] = floor["ratio"]
+            row["share_of_floor"] = row["ratio"] / floor["ratio"]
     return rows
 
 
@@ -290,14 +328,17 @@ def server_memory(base):
 def print_table(results):
     print()
     print(
-        f"{'mode':<10} {'target':<10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'x hello':>8} {'queries':>8}"
+        f"{'mode':<10} {'target':<18} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'x hello':>8} {'queries':>8} {'floor':>6} {'x floor':>8}"
     )
     for mode, rows in results["modes"].items():
         for name, r in rows.items():
+            floor = ""
+            if "floor_ratio" in r:
+                floor = f"{r['floor_ratio']:>6.2f} {r['share_of_floor']:>8.2f}"
             print(
-                f"{mode:<10} {name:<10} {r['rps']:>9.1f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} "
-                f"{r['ratio']:>8.2f} {r['queries']:>8}"
+                f"{mode:<10} {name:<18} {r['rps']:>9.1f} {r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} "
+                f"{r['ratio']:>8.2f} {r['queries']:>8} {floor}"
             )
     for mode, memory in results.get("memory", {}).items():
         if memory:
@@ -321,7 +362,9 @@ def main():
     parser.add_argument("--redis", action="store_true", help="cache in Redis at REDIS_URL")
     parser.add_argument("--lighthouse", action="store_true")
     parser.add_argument("--targets", help="comma-separated subset, e.g. hello,list,partial")
-    parser.add_argument("--modes", default="cache on,cache off", help="which modes to run")
+    parser.add_argument(
+        "--modes", default=",".join(MODES), help=f"which modes to run, of {', '.join(MODES)}"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk")
@@ -330,7 +373,7 @@ def main():
     urls = prepare(args.database_url, args.posts)
     meta = {k: urls.pop(k) for k in ("posts", "deep_page")}
     if args.targets:
-        wanted = {"hello", *args.targets.split(",")}  # the baseline is always measured
+        wanted = {"hello", "member_cookie", *args.targets.split(",")}  # hello: the baseline
         urls = {name: path for name, path in urls.items() if name in wanted}
     print(f"{meta['posts']:,} published posts; deep list = page {meta['deep_page']:,}", flush=True)
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0") if args.redis else None
@@ -346,16 +389,25 @@ def main():
         "memory": {},
     }
     modes = [m.strip() for m in args.modes.split(",")]
+    cookie = urls.pop("member_cookie")
+    for name in MEMBER_TARGETS:
+        if name in urls:
+            urls[f"member_{name}"] = urls[name]
     floors = {f"{n}_queries" for n in FLOOR_QUERIES}
-    for mode, seconds in (("cache on", "600"), ("cache off", "0")):
+    for mode, (page_seconds, fragment_seconds) in MODES.items():
         if mode not in modes:
             continue
         print(f"{mode}:", flush=True)
-        env = django_env(args.database_url, PAGE_CACHE_SECONDS=seconds, REDIS_URL=redis_url)
-        targets = {n: p for n, p in urls.items() if mode == "cache off" or n not in floors}
+        env = django_env(
+            args.database_url,
+            PAGE_CACHE_SECONDS=page_seconds,
+            FRAGMENT_CACHE_SECONDS=fragment_seconds,
+            REDIS_URL=redis_url,
+        )
+        targets = {n: p for n, p in urls.items() if mode != "cache on" or n not in floors}
         with gunicorn(env, args.workers) as base:
             results["modes"][mode] = measure(
-                base, targets, args.connections, args.duration, args.warmup
+                base, targets, args.connections, args.duration, args.warmup, cookie
             )
             # After every target: each worker holds the pages it has cached.
             results["memory"][mode] = server_memory(base)
