@@ -107,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "community.context_processors.site_origin",
                 "members.context_processors.signed_in",
+                "pagecache.context_processors.fragments",
             ],
         },
     },

@@ -4,12 +4,12 @@ A post's article: what its page and the list's dialog both show
 
 The article is the same for every reader, signed in or not, so its markup is
 kept as a template fragment (`{% cache %}`) keyed by the post and the content
-version (pagecache/models.py): a save anywhere moves the version, and the next
-request renders afresh. That is what makes the page cheap where the page cache
-cannot serve it: a signed-in member's requests, and the page cache turned off.
-With the fragment there, a request runs one query, for the post's own row; only
-a miss loads the answers, links and related posts. An editor's preview of a post
-readers cannot see yet is never kept.
+version (pagecache/context_processors.py): a save anywhere moves the version,
+and the next request renders afresh. That is what makes the page cheap where
+the page cache cannot serve it: a signed-in member's requests, and the page
+cache turned off. With the fragment there, a request runs one query, for the
+post's own row; only a miss loads the answers, links and related posts. An
+editor's preview of a post readers cannot see yet is never kept.
 """
 
 from django.conf import settings
@@ -18,7 +18,6 @@ from django.utils.functional import cached_property
 
 from community.models import Post
 from community.models.post import detail_prefetches
-from pagecache.models import ContentVersion
 
 RELATED_COUNT = 5
 
@@ -28,7 +27,6 @@ class PostArticle:
 
     def __init__(self, post):
         self._post = post
-        self.key = f"{post.pk}:{ContentVersion.current()}"
         self.seconds = settings.FRAGMENT_CACHE_SECONDS if post.is_live else 0
 
     @cached_property

@@ -1,7 +1,6 @@
 import sys
 import uuid
 
-from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
@@ -17,8 +16,9 @@ from community import search
 from community.article import PostArticle
 from community.facets import list_facets
 from community.images import CONTENT_TYPES, STORED_NAME
+from community.listing import NewestFirstListing, SearchListing, query_string
 from community.models import Post, Tag
-from community.pagination import Cursor, InvalidCursor, paginate_newest_first
+from community.pagination import InvalidCursor
 from community.timeline import post_timeline
 from pagecache.pages import cached_page
 
@@ -84,44 +84,12 @@ def _community_list(request, tag=None):
     }
     try:
         if query:
-            cursor = params.get("cursor")
-            page = search.search_page(
-                posts.for_search(),
-                query,
-                cursor=search.SearchCursor.parse(cursor) if cursor else None,
-                size=settings.COMMUNITY_PAGE_SIZE,
-            )
-            context["more_url"] = _with(params, cursor=page.more) if page.more else None
+            listing = SearchListing(posts.for_search(), query, params)
         else:
-            before = Cursor.parse(params["before"]) if "before" in params else None
-            after = Cursor.parse(params["after"]) if "after" in params else None
-            page = paginate_newest_first(
-                posts.for_list(),
-                before=before,
-                after=after,
-                size=settings.COMMUNITY_PAGE_SIZE,
-                sparse=tag is not None,
-            )
-            context["newer_url"] = _with(params, after=page.newer) if page.newer else None
-            context["older_url"] = _with(params, before=page.older) if page.older else None
+            listing = NewestFirstListing(posts.for_list(), params, sparse=tag is not None)
     except InvalidCursor as error:
         return bad_request(request, str(error))
-    context["page"] = page
-    return render(request, "community/post_list.html", context)
-
-
-def _with(params, **changes):
-    """This page's query string with the paging parameters replaced."""
-    query = params.copy()
-    for name in ("before", "after", "cursor"):
-        query.pop(name, None)
-    for name, value in changes.items():
-        query[name] = str(value)
-    return _query(query)
-
-
-def _query(params):
-    return "?" + params.urlencode() if params else ""
+    return render(request, "community/post_list.html", {**context, "listing": listing})
 
 
 @require_safe
@@ -133,7 +101,7 @@ def post_list(request):
         tag = get_object_or_404(Tag, slug=slug)
         rest = request.GET.copy()
         del rest["tag"]
-        return redirect(tag.get_absolute_url() + _query(rest), permanent=True)
+        return redirect(tag.get_absolute_url() + query_string(rest), permanent=True)
     return _community_list(request)
 
 

@@ -31,7 +31,7 @@ def test_a_cached_page_costs_one_query(client, seeded, page, django_assert_num_q
 
 
 def test_caching_can_be_switched_off(client, seeded, settings, django_assert_max_num_queries):
-    settings.PAGE_CACHE_SECONDS = 0
+    settings.PAGE_CACHE_SECONDS = settings.FRAGMENT_CACHE_SECONDS = 0
     client.get("/community/")
     with django_assert_max_num_queries(10) as captured:
         client.get("/community/")

@@ -40,3 +40,10 @@ def test_seed_demo_needs_the_reference_data(db):
 
     with pytest.raises(CommandError, match=r"manage\.py seed"):
         call_command("seed_demo", posts=1, verbosity=0)
+
+
+def test_seed_demo_adds_to_an_earlier_run(seeded):
+    # The benchmark fills its database in more than one run when one is cut short.
+    call_command("seed_demo", posts=30, batch=10, verbosity=0)
+    call_command("seed_demo", posts=30, batch=10, verbosity=0)
+    assert Post.objects.filter(slug__startswith="demo-").count() == 60

@@ -74,7 +74,10 @@ class Command(BaseCommand):
         formats = list(FormatProfile.objects.all())
         if not formats:
             raise CommandError("No formats: run `manage.py seed` first.")
-        rng = random.Random(seed)  # noqa: S311 - repeatable demo data, not secrets
+        first_id = (Post.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+        # Repeatable demo data, not secrets. Seeded by where the run starts too:
+        # a run that adds to an earlier one draws new answer ids, not its twins.
+        rng = random.Random(f"{seed}:{first_id}")  # noqa: S311
         tags = [
             Tag.objects.get_or_create(name=name, defaults={"slug": f"demo-{i}"})[0]
             for i, name in enumerate(TAGS)
@@ -90,7 +93,6 @@ class Command(BaseCommand):
             answer_variants.append((body, html, plain_text(html)))
 
         start = time.monotonic()
-        first_id = (Post.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
         newest = timezone.now() - timedelta(minutes=1)
         made = 0
         while made < posts:

@@ -1,6 +1,10 @@
-"""A post's article is rendered once per content version and shared by every reader
-(community/article.py), also where the page cache does not serve: signed-in
-members, and the page cache turned off."""
+"""Markup every reader shares is rendered once per content version, also where the
+page cache does not serve (signed-in members, the page cache turned off): a
+post's article (community/article.py) and a page of the newest posts
+(community/listing.py)."""
+
+import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -8,7 +12,7 @@ from django.test import Client
 from community.models import Answer, Post
 from tests.factories import make_answer, make_format, make_post, make_rich_post, make_tag
 from tests.members.conftest import make_member
-from tests.test_public_pages import DETAIL_QUERIES, build_posts
+from tests.test_public_pages import DETAIL_QUERIES, LIST_QUERIES, build_posts
 
 # The content version and the post's own row.
 ARTICLE_CACHED_QUERIES = 2
@@ -101,3 +105,74 @@ def test_turned_off_every_request_renders_the_article(client, settings, db):
     article(client, post)
     Answer.objects.filter(post=post).update(body_html="<p>저장 없이 바뀐 답변</p>")
     assert "저장 없이 바뀐 답변" in article(client, post)
+
+
+# --- Pages of the list -------------------------------------------------------------
+
+
+def listed(client, url="/community/"):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_page_of_the_list_is_rendered_once_per_version(client, seeded, django_assert_num_queries):
+    build_posts(3)
+    with django_assert_num_queries(LIST_QUERIES):
+        first = listed(client)
+    with django_assert_num_queries(1):  # the content version; the facets are kept apart
+        again = listed(client)
+    assert again == first
+
+
+def test_a_member_gets_the_list_readers_get_with_their_own_menu(client, db):
+    make_post(title="모두가 보는 글")
+    member = make_member("하은")
+    as_member = Client()
+    as_member.force_login(member.user)
+    reader_page, member_page = listed(client), listed(as_member)
+    assert "모두가 보는 글" in member_page and member.email in member_page
+    assert member.email not in reader_page
+
+
+def test_a_new_post_an_edit_and_a_new_answer_show_on_the_next_request(client, db):
+    tag = make_tag(name="서빙")
+    post = make_post(title="처음 올린 글")
+    post.tags.add(tag)
+    assert "처음 올린 글" in listed(client) and "처음 올린 글" in listed(client, "/")
+    assert "처음 올린 글" in listed(client, tag.get_absolute_url())
+
+    newer = make_post(title="새로 올린 글", published_at=post.published_at + timedelta(minutes=1))
+    assert "새로 올린 글" in listed(client) and "새로 올린 글" in listed(client, "/")
+    newer.tags.add(tag)
+    assert "새로 올린 글" in listed(client, tag.get_absolute_url())
+
+    post.title = "고친 제목"
+    post.save()
+    assert "고친 제목" in listed(client)
+    make_answer(post)
+    assert "답변 1" in listed(client)
+
+
+def test_every_page_of_the_list_is_kept_apart(client, db, settings):
+    settings.COMMUNITY_PAGE_SIZE = 2
+    posts = [make_post(title=f"글 {n}번") for n in range(5)]  # newest first
+    first = listed(client)
+    older = re.search(r'href="(\?before=[^"]+)"', first).group(1).replace("&amp;", "&")
+    second = listed(client, "/community/" + older)
+    assert posts[0].title in first and posts[0].title not in second
+    assert posts[2].title in second
+    assert listed(client) == first
+
+
+def test_a_bad_cursor_is_still_a_400(client, db):
+    listed(client)
+    assert client.get("/community/?before=nonsense").status_code == 400
+
+
+def test_a_search_is_never_kept(client, db):
+    post = make_post(title="검색되는 글", body="본문")
+    assert post.get_absolute_url() in listed(client, "/community/?q=검색되는")
+    # Changed without a save: only a kept page would still show it.
+    Post.objects.filter(pk=post.pk).update(title="바뀐 글", search_text="바뀐 글")
+    assert post.get_absolute_url() not in listed(client, "/community/?q=검색되는")

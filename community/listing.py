@@ -1,0 +1,75 @@
+"""
+A page of the community list, as its template reads it: the newest posts from
+a cursor, or a search's results.
+
+A newest-first page is the same for every reader of its address until content
+changes, so the template keeps its markup (`{% cache %}`, keyed by the address
+and the content version; pagecache/context_processors.py) and reads the page
+only when that is missing: `NewestFirstListing.page` is read on first use. A
+search is read at once and never kept: each query is its own page.
+"""
+
+from django.conf import settings
+from django.utils.functional import cached_property
+
+from community import search
+from community.pagination import Cursor, paginate_newest_first
+
+
+class NewestFirstListing:
+    def __init__(self, posts, params, *, sparse=False):
+        # Parsed now: a bad cursor is answered with a 400 (InvalidCursor), not
+        # found halfway through rendering.
+        self.before = Cursor.parse(params["before"]) if "before" in params else None
+        self.after = Cursor.parse(params["after"]) if "after" in params else None
+        self._posts, self._params, self._sparse = posts, params, sparse
+        self.seconds = settings.FRAGMENT_CACHE_SECONDS
+
+    @cached_property
+    def page(self):
+        return paginate_newest_first(
+            self._posts,
+            before=self.before,
+            after=self.after,
+            size=settings.COMMUNITY_PAGE_SIZE,
+            sparse=self._sparse,
+        )
+
+    @property
+    def newer_url(self):
+        return with_paging(self._params, after=self.page.newer) if self.page.newer else None
+
+    @property
+    def older_url(self):
+        return with_paging(self._params, before=self.page.older) if self.page.older else None
+
+    more_url = None
+
+
+class SearchListing:
+    seconds = 0
+    newer_url = older_url = None
+
+    def __init__(self, posts, query, params):
+        cursor = params.get("cursor")
+        self.page = search.search_page(
+            posts,
+            query,
+            cursor=search.SearchCursor.parse(cursor) if cursor else None,
+            size=settings.COMMUNITY_PAGE_SIZE,
+        )
+        self.more_url = with_paging(params, cursor=self.page.more) if self.page.more else None
+
+
+def with_paging(params, **changes):
+    """This page's query string with the paging parameters replaced."""
+    query = params.copy()
+    for name in ("before", "after", "cursor"):
+        query.pop(name, None)
+    for name, value in changes.items():
+        query[name] = str(value)
+    return query_string(query)
+
+
+def query_string(params):
+    return "?" + params.urlencode() if params else ""
