@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '시나리오별 플랫폼 OS',
                 'verbose_name_plural': '시나리오별 플랫폼 OS',
-                'ordering': ['scenario', 'platform'],
+                'ordering': ['platform'],
                 'constraints': [models.UniqueConstraint(fields=('scenario', 'platform'), name='unique_scenario_platform_os', violation_error_message='이 시나리오에는 이 플랫폼의 OS가 이미 있습니다.')],
             },
         ),

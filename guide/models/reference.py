@@ -541,7 +541,7 @@ class ScenarioPlatformOS(RenderedMarkdownModel):
     inline_rendered_fields = (("os", "os_html"),)
 
     class Meta:
-        ordering = ["scenario", "platform"]
+        ordering = ["platform"]
         verbose_name = verbose_name_plural = "시나리오별 플랫폼 OS"
         constraints = [
             models.UniqueConstraint(
