@@ -22,6 +22,7 @@ EDITED_MODELS = {
         "scenario",
         "scenarioformat",
         "scenariosoftware",
+        "scenarioplatformos",
         "quantization",
         "modelpreset",
         "hardwareprofile",

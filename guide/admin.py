@@ -18,6 +18,7 @@ from guide.models import (
     Quantization,
     Scenario,
     ScenarioFormat,
+    ScenarioPlatformOS,
     ScenarioSoftware,
     Software,
 )
@@ -117,6 +118,12 @@ class ScenarioSoftwareInline(LabelledTabularInline):
     fields = ["order", "software", "role", "audience", "note", "in_summary"]
 
 
+class ScenarioPlatformOSInline(LabelledTabularInline):
+    model = ScenarioPlatformOS
+    extra = 0
+    fields = ["platform", "os"]
+
+
 @admin.register(Scenario)
 class ScenarioAdmin(MarkdownPreviewAdmin):
     markdown_preview_fields = ["caveat"]
@@ -124,7 +131,7 @@ class ScenarioAdmin(MarkdownPreviewAdmin):
     list_editable = ["order"]
     list_filter = ["formats", "software"]
     search_fields = ["code", "label", "situation", "core_goal"]
-    inlines = [ScenarioFormatInline, ScenarioSoftwareInline]
+    inlines = [ScenarioFormatInline, ScenarioSoftwareInline, ScenarioPlatformOSInline]
     fieldsets = [
         (
             None,

@@ -4,8 +4,8 @@ bit-width, whether it fits, and what to run it with.
 
 Everything it knows comes from records editors can change (quantizations and
 their measured bits per weight, the model catalogue's architectures, formats,
-scenarios, hardware tiers); the assumptions below are stated on the page as
-they are here.
+scenarios and the OS each recommends on each platform, hardware tiers); the
+assumptions below are stated on the page as they are here.
 
     weights  = parameters x bits per weight / 8            (GB = 10^9 bytes)
     KV cache, per token, at the chosen precision (bytes per value):
@@ -140,7 +140,7 @@ class Advice:
     kv_precision: str = KVCachePrecision.F16
     overhead_per_device_gb: Decimal = RUNTIME_OVERHEAD_GB_PER_DEVICE
     no_choice_reason: str = ""  # when there is no choice: why not
-    os: str = ""  # the OS advice for this platform and the chosen format (HTML)
+    os: str = ""  # the OS advice for this use on this platform (HTML)
 
     @property
     def fitting(self):
@@ -322,7 +322,7 @@ def advise(
         no_choice_reason=""
         if choice
         else why_nothing_fits(scenario, preferred, hardware, kv_precision, fitting),
-        os=os_advice(scenario, hardware, choice.quantization.format if choice else None),
+        os=os_advice(scenario, hardware),
     )
 
 
@@ -351,24 +351,12 @@ def why_nothing_fits(scenario, preferred, hardware, kv_precision, fitting):
     return reason
 
 
-# What a platform runs on. NVIDIA's formats need its driver and CUDA, which
-# macOS has not had since 2019; Apple Silicon runs macOS only.
-PLATFORM_OS = {
-    HardwareTier.Platform.APPLE_SILICON: "macOS",
-}
-NVIDIA_OS = "Linux 또는 Windows 11 (NVIDIA 드라이버·CUDA)"
-
-
-def os_advice(scenario, hardware, fmt):
-    """The OS to run it on: the platform's own where it has one; otherwise the
-    scenario's, unless that names macOS for hardware or a format macOS cannot run."""
-    if hardware.platform in PLATFORM_OS:
-        return PLATFORM_OS[hardware.platform]
-    needs_nvidia = hardware.platform == HardwareTier.Platform.NVIDIA_GPU or (
-        fmt is not None and fmt.requires_nvidia
-    )
-    if needs_nvidia and "mac" in scenario.os.lower():
-        return NVIDIA_OS
+def os_advice(scenario, hardware):
+    """The OS to run it on: the scenario's own for this platform where editors gave
+    one (`ScenarioPlatformOS`), else its general advice."""
+    for row in scenario.platform_os.all():
+        if row.platform == hardware.platform:
+            return row.os_html
     return scenario.os_html
 
 

@@ -211,7 +211,7 @@ class AdvisorForm(forms.Form):
     def get_advice(self):
         """The advisor's answer for a valid form, computed from the reference records."""
         data = self.cleaned_data
-        scenario = Scenario.objects.with_details().get(pk=data["use"].pk)
+        scenario = Scenario.objects.for_advisor().get(pk=data["use"].pk)
         quantizations = Quantization.objects.select_related("format").prefetch_related(
             Prefetch(
                 "format__format_software",

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from community.models import Answer, Post, Synonym, Tag
-from guide.models import FormatProfile, Software
+from guide.models import FormatProfile, Scenario, Software
 
 _sequence = itertools.count(1)
 
@@ -62,6 +62,23 @@ def make_rich_post(formats=(), tags=(), answers=2):
     for i in range(answers):
         make_answer(post, is_accepted=(i == 0))
     return post
+
+
+def make_scenario(**fields):
+    """A scenario with no formats or software; its code is one letter, "Z" unless given."""
+    defaults = {
+        "code": "Z",
+        "label": "Test Use",
+        "situation": "시험해 볼 거야",
+        "summary_label": "시험용",
+        "core_goal": "시험",
+        "os": "**Linux**",
+        "summary_os": "**Linux**",
+        "run_method": "Native App",
+        "run_method_why": "시험",
+        "summary_run_method": "**Native App**",
+    }
+    return Scenario.objects.create(**{**defaults, **fields})
 
 
 def make_software(**fields):

@@ -5,8 +5,11 @@ from decimal import Decimal
 
 import pytest
 
+from community.markdown import plain_text
 from guide import advisor
-from guide.models import ModelPreset, Quantization, Scenario
+from guide.models import HardwareTier, ModelPreset, Quantization, Scenario, ScenarioPlatformOS
+from tests.admin_pages import opened_form
+from tests.factories import make_scenario
 
 LLAMA_70B = "Llama-3 70B"
 
@@ -63,8 +66,8 @@ def test_two_24gb_cards_get_the_48gb_sweet_spot(seeded):
     assert str(advice.choice.quantization) == "EXL2 4.65bpw"
     assert advice.tier.name == "VRAM 48GB"
     assert [s.name for s in advice.software] == ["ExLlamaV2"]
-    # EXL2 runs on NVIDIA only: no "Mac (macOS)" from the scenario's general advice.
-    assert advice.os == advisor.NVIDIA_OS and "mac" not in advice.os.lower()
+    # On an NVIDIA GPU, B's own row: no "Mac (macOS)" from its general advice.
+    assert plain_text(advice.os) == "Windows 11 또는 Linux (NVIDIA 드라이버·CUDA)"
 
 
 def test_a_64gb_mac_gets_gguf_k_quants(seeded):
@@ -72,6 +75,7 @@ def test_a_64gb_mac_gets_gguf_k_quants(seeded):
     assert advice.choice.quantization.format.name == "GGUF"
     assert advice.choice.quantization.name in {"Q4_K_M", "Q5_K_M", "Q6_K"}
     assert advice.tier.memory_gb == 64
+    assert advice.os == "<strong>macOS</strong>"  # not "Mac (macOS) 또는 Windows 11"
     # NVIDIA-only formats are computed but never fit a Mac, and the table says why.
     nvidia_only = [e for e in advice.estimates if e.quantization.format.requires_nvidia]
     assert nvidia_only and {(e.fits, e.verdict) for e in nvidia_only} == {(False, "NVIDIA 전용")}
@@ -215,11 +219,11 @@ def test_bad_input_is_a_form_error_never_a_500(client, seeded, changes, url):
 
 
 # The content version; the chosen preset and scenario (validation, 2); the
-# scenario's links (3); quantizations with their formats, and the formats'
+# scenario's links and its OS per platform (4); quantizations with their formats, and the formats'
 # software (2); the tiers; the form's select options (preset 1, scenario 2);
 # the NVIDIA-only and the layer-splitting formats the assumptions name; the
 # hardware catalogue's and the system RAM's options.
-ADVISOR_QUERIES = 16
+ADVISOR_QUERIES = 17
 
 
 def test_the_advisor_has_a_fixed_query_budget(client, seeded, django_assert_num_queries):
@@ -325,3 +329,64 @@ def test_a_gguf_model_too_big_for_the_gpu_splits_its_layers_with_system_ram(clie
     ).content.decode()
     assert "들어가는 조합이 없습니다" in html
     assert "GGUF Q4_K_M</strong>은 80층 가운데 40층을 GPU에" in html
+
+
+ON_A_GPU = advisor.Hardware(HardwareTier.Platform.NVIDIA_GPU, 24)
+ON_A_CPU = advisor.Hardware(HardwareTier.Platform.CPU, 64)
+
+
+def test_the_os_is_the_scenarios_own_row_for_the_platform(db):
+    scenario = make_scenario(os="**Mac (macOS)** 또는 **Windows 11**")
+    ScenarioPlatformOS.objects.create(
+        scenario=scenario, platform=HardwareTier.Platform.NVIDIA_GPU, os="**Windows 11** (CUDA)"
+    )
+    loaded = Scenario.objects.for_advisor().get(pk=scenario.pk)
+    assert advisor.os_advice(loaded, ON_A_GPU) == "<strong>Windows 11</strong> (CUDA)"
+
+
+def test_without_a_row_for_the_platform_the_os_is_the_scenarios_own(db):
+    general = "<strong>Mac (macOS)</strong> 또는 <strong>Windows 11</strong>"
+    with_a_gpu_row = make_scenario(code="Y", os="**Mac (macOS)** 또는 **Windows 11**")
+    ScenarioPlatformOS.objects.create(
+        scenario=with_a_gpu_row, platform=HardwareTier.Platform.NVIDIA_GPU, os="**Linux**"
+    )
+    without_rows = make_scenario(code="Z", os="**Mac (macOS)** 또는 **Windows 11**")
+    for scenario in Scenario.objects.for_advisor().filter(code__in=["Y", "Z"]):
+        assert advisor.os_advice(scenario, ON_A_CPU) == general
+    assert advisor.os_advice(without_rows, ON_A_GPU) == general
+
+
+def os_on_the_page(html):
+    return plain_text(re.search(r"<dt>추천 OS</dt><dd>(.*?)</dd>", html).group(1))
+
+
+def test_an_editors_change_of_the_row_changes_the_advice(client, seeded, editor):
+    assert os_on_the_page(client.get("/guide/advisor/", TWO_24GB_CARDS).content.decode()) == (
+        "Windows 11 또는 Linux (NVIDIA 드라이버·CUDA)"
+    )
+    b = Scenario.objects.get(code="B")
+    row = b.platform_os.get(platform=HardwareTier.Platform.NVIDIA_GPU)
+    client.force_login(editor)
+    url = f"/admin/guide/scenario/{b.pk}/change/"
+    form = opened_form(client, url)
+    prefix = next(
+        name.removesuffix("-id")
+        for name, value in form.items()
+        if name.startswith("platform_os-") and name.endswith("-id") and value == str(row.pk)
+    )
+    response = client.post(url, {**form, f"{prefix}-os": "**Ubuntu 24.04** (CUDA 12)"})
+    assert response.status_code == 302
+    client.logout()
+    # The page cached before the save is not served again.
+    html = client.get("/guide/advisor/", TWO_24GB_CARDS).content.decode()
+    assert os_on_the_page(html) == "Ubuntu 24.04 (CUDA 12)"
+    assert "<strong>Ubuntu 24.04</strong>" in html
+
+
+def test_the_seeded_local_use_advises_macos_only_on_apple_silicon(seeded):
+    gpu = advice_for("nvidia_gpu", 24, devices=2, use="B")
+    cpu = advice_for("cpu", 64, preset="Llama-3 8B", use="B")
+    mac = advice_for("apple_silicon", 64, use="B")
+    assert "mac" not in gpu.os.lower() and "mac" not in cpu.os.lower()
+    assert "Windows 11" in gpu.os and "Windows 11" in cpu.os
+    assert plain_text(mac.os) == "macOS"

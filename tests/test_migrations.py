@@ -161,3 +161,24 @@ def test_the_move_to_guide_keeps_every_row_revision_and_permission():
         assert editors_permissions() == permissions
     finally:
         migrate(latest())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_seeded_before_the_platform_os_rows_gets_the_seeds_rows():
+    from guide.models import ScenarioPlatformOS
+
+    def platform_os():
+        return {
+            (row.scenario.code, row.platform): (row.os, row.os_html)
+            for row in ScenarioPlatformOS.objects.select_related("scenario")
+        }
+
+    call_command("seed", verbosity=0)
+    seeded = platform_os()
+    assert seeded
+    try:
+        migrate([("guide", "0003_hardware_profiles")])
+        migrate(latest())
+        assert platform_os() == seeded
+    finally:
+        migrate(latest())

@@ -5,6 +5,7 @@ from .reference import (
     HardwareTier,
     Scenario,
     ScenarioFormat,
+    ScenarioPlatformOS,
     ScenarioSoftware,
     Software,
 )
@@ -18,6 +19,7 @@ __all__ = [
     "Quantization",
     "Scenario",
     "ScenarioFormat",
+    "ScenarioPlatformOS",
     "ScenarioSoftware",
     "Software",
 ]

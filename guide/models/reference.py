@@ -316,6 +316,10 @@ class ScenarioQuerySet(models.QuerySet):
             ),
         )
 
+    def for_advisor(self):
+        """Scenarios with their details and the OS each recommends on each platform."""
+        return self.with_details().prefetch_related("platform_os")
+
 
 class ScenarioManager(models.Manager.from_queryset(ScenarioQuerySet)):
     def get_by_natural_key(self, code):
@@ -510,3 +514,47 @@ class ScenarioSoftware(models.Model):
     def is_emphasised(self):
         """Set in bold, as the guide does: the main picks and those in the summary matrix."""
         return self.role == self.Role.PRIMARY or self.in_summary
+
+
+class ScenarioPlatformOSManager(models.Manager):
+    def get_by_natural_key(self, code, platform):
+        return self.get(scenario__code=code, platform=platform)
+
+
+class ScenarioPlatformOS(RenderedMarkdownModel):
+    """The OS a use recommends on one platform, where its general advice does not
+    apply there (Apple Silicon runs macOS only; NVIDIA's CUDA has no macOS)."""
+
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="platform_os")
+    platform = models.CharField("플랫폼", max_length=20, choices=HardwareTier.Platform)
+    os = models.CharField(
+        "추천 OS",
+        max_length=80,
+        help_text="조언 도구가 이 플랫폼에서 시나리오의 추천 OS 대신 보여 줍니다. "
+        "Markdown: **굵게**",
+    )
+    os_html = models.TextField(blank=True, editable=False)
+    history = HistoricalRecords()
+
+    objects = ScenarioPlatformOSManager()
+
+    inline_rendered_fields = (("os", "os_html"),)
+
+    class Meta:
+        ordering = ["platform"]
+        verbose_name = verbose_name_plural = "시나리오별 플랫폼 OS"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scenario", "platform"],
+                name="unique_scenario_platform_os",
+                violation_error_message="이 시나리오에는 이 플랫폼의 OS가 이미 있습니다.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.scenario.code} · {self.get_platform_display()}"
+
+    def natural_key(self):
+        return (*self.scenario.natural_key(), self.platform)
+
+    natural_key.dependencies = ["guide.scenario"]
