@@ -15,7 +15,6 @@ PLATFORM_OS = [
     ("A", "apple_silicon", "**macOS**"),
     ("B", "apple_silicon", "**macOS**"),
     ("B", "nvidia_gpu", "**Windows 11** 또는 Linux (NVIDIA 드라이버·CUDA)"),
-    ("B", "cpu", "**Windows 11** 또는 Linux"),
     ("C", "apple_silicon", "**macOS**"),
 ]
 
