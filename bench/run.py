@@ -52,7 +52,6 @@ DEEP_PAGE = 50_000  # the page number whose cursor the deep-list target uses
 # scenario that posts present (맥북이나); and one character, which no trigram
 # index can narrow down (맥: the page stops at its scan budget).
 SEARCH_TERMS = ["양자화", "컨텍스트", "파인튜닝", "맥북이나", "맥"]
-SEARCH_CONNECTIONS = 4
 # The post_1k and partial_1k targets request this many posts in turn (the
 # newest), so that what costs differently per post shows: the seeded post alone
 # hid a plan that took 100 ms for nearly every other post.
@@ -64,7 +63,7 @@ FLOOR_QUERIES = (1, 2, 3, 11)
 # (page cache seconds, rendered-fragment seconds) of each mode.
 MODES = {"cache on": ("600", "600"), "cache off": ("0", "600"), "cold": ("0", "0")}
 # The pages a signed-in member is measured on (no page cache serves them).
-MEMBER_TARGETS = ("list", "post", "partial", "post_1k", "partial_1k")
+MEMBER_TARGETS = ("list", "tag", "post", "partial", "post_1k", "partial_1k")
 # Every browser asks for compressed responses; wrk does not unless told to.
 ACCEPT_GZIP = ["-H", "Accept-Encoding: gzip"]
 
@@ -139,6 +138,8 @@ total = posts.count()
 depth = min(total - 1, ({DEEP_PAGE} - 1) * settings.COMMUNITY_PAGE_SIZE)
 deep = posts.only("published_at")[depth - 1] if depth > 0 else None
 seeded = Post.objects.get(slug="llama-3-70b-quantization")
+from community.models import Tag
+tag = Tag.objects.filter(slug__startswith="demo-").order_by("slug").first() or seeded.tags.first()
 newest = list(posts.only("slug")[:{MANY_POSTS}])
 from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
@@ -160,6 +161,7 @@ print(json.dumps({{
     "static": staticfiles_storage.url("css/site.css"),
     "home": "/",
     "list": "/community/",
+    "tag": tag.get_absolute_url(),
     "deep_list": "/community/" + (f"?before={{Cursor.of(deep)}}" if deep else ""),
     "post": seeded.get_absolute_url(),
     "partial": seeded.get_modal_url(),
@@ -415,7 +417,7 @@ def main():
                 results["lighthouse"] = lighthouse(base)
             if mode == "cache off" and not args.targets:
                 # Uncached, so that every request really searches.
-                print(f"search, {SEARCH_CONNECTIONS} connections:", flush=True)
+                print(f"search, {args.connections} connections:", flush=True)
                 results["search"] = measure(
                     base,
                     {
@@ -425,7 +427,7 @@ def main():
                             for term in SEARCH_TERMS
                         },
                     },
-                    SEARCH_CONNECTIONS,
+                    args.connections,
                     args.duration,
                     args.warmup,
                 )

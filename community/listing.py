@@ -17,6 +17,8 @@ from community.pagination import Cursor, paginate_newest_first
 
 
 class NewestFirstListing:
+    """The page of `posts` (a queryset of published posts) that `params` ask for."""
+
     def __init__(self, posts, params, *, sparse=False):
         # Parsed now: a bad cursor is answered with a 400 (InvalidCursor), not
         # found halfway through rendering.
@@ -27,8 +29,10 @@ class NewestFirstListing:
 
     @cached_property
     def page(self):
+        # The list item's query is built here too: building it costs as much
+        # as rendering a kept page.
         return paginate_newest_first(
-            self._posts,
+            self._posts.for_list(),
             before=self.before,
             after=self.after,
             size=settings.COMMUNITY_PAGE_SIZE,

@@ -8,6 +8,7 @@ from django.http import FileResponse, Http404, HttpResponseServerError, JsonResp
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -70,26 +71,31 @@ def _community_list(request, tag=None):
         posts = posts.of_kind(kind)
     if tag:
         posts = posts.tagged(tag)
-    facets = list_facets()
-    if tag or query:
-        # The counts are of every published post; beside a tag's or a search's
-        # list the kind chips would promise more posts than they lead to.
-        facets = {**facets, "kinds": None}
     context = {
         "kind": kind,
         "tag": tag,
         "query": query,
-        "facets": facets,
+        # Read only when the filter chips are not kept already (the template).
+        "facets": SimpleLazyObject(lambda: _facets(tag, query)),
         "kinds": KIND_CHOICES,
     }
     try:
         if query:
             listing = SearchListing(posts.for_search(), query, params)
         else:
-            listing = NewestFirstListing(posts.for_list(), params, sparse=tag is not None)
+            listing = NewestFirstListing(posts, params, sparse=tag is not None)
     except InvalidCursor as error:
         return bad_request(request, str(error))
     return render(request, "community/post_list.html", {**context, "listing": listing})
+
+
+def _facets(tag, query):
+    facets = list_facets()
+    if tag or query:
+        # The counts are of every published post; beside a tag's or a search's
+        # list the kind chips would promise more posts than they lead to.
+        facets = {**facets, "kinds": None}
+    return facets
 
 
 @require_safe

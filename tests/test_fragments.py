@@ -176,3 +176,11 @@ def test_a_search_is_never_kept(client, db):
     # Changed without a save: only a kept page would still show it.
     Post.objects.filter(pk=post.pk).update(title="바뀐 글", search_text="바뀐 글")
     assert post.get_absolute_url() not in listed(client, "/community/?q=검색되는")
+
+
+def test_a_search_never_gets_the_filter_chips_kept_for_the_list(client, db):
+    make_post(title="양자화 이야기", kind=Post.Kind.DISCUSSION)
+    listed(client)  # keeps the list's chips, with their counts
+    html = listed(client, "/community/?q=양자화")
+    assert 'href="?kind=discussion&amp;q=' in html
+    assert 'href="?kind=discussion"' not in html
