@@ -148,7 +148,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL")
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        # Each process's pages and kept markup (a post's article, its share
+        # data): Django's 300 would hold the pages of about a hundred posts.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
 if REDIS_URL:
     CACHES = {
         # Shared by every server process; Django's RedisCache, going on without

@@ -5,8 +5,12 @@ The content version: how an editor's save reaches every server's cached pages.
    Every save or delete of one of them, and every change of their many-to-many
    links, calls `ContentVersion.bump()` in the saving transaction: the version
    row changes with the content or not at all, whatever Redis is doing.
-2. Cached pages are keyed by the version (pages.py), so a new version is new
-   keys: nothing is deleted, old pages are never found again and expire.
+2. Cached pages are keyed by the version (pages.py), and so are the pieces of
+   markup that every reader shares, which serve the pages no cached page can
+   (a signed-in member's, or with the page cache off): a template keeps them with
+   `{% cache fragment_seconds name ... content_version %}` (context_processors.py).
+   A new version is new keys: nothing is deleted, old entries are never found
+   again and expire.
 3. Each server process keeps the version in memory, so a cached page costs no
    query. After the save commits, `bump` announces it on a Redis channel that
    every process listens to (backends.ChangeChannel); a process reads the row
