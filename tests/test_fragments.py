@@ -11,7 +11,7 @@ from django.test import Client
 
 from community.models import Answer, Post
 from tests.factories import make_answer, make_format, make_post, make_rich_post, make_tag
-from tests.members.conftest import make_member
+from tests.members.conftest import make_member, signed_in
 from tests.test_public_pages import DETAIL_QUERIES, LIST_QUERIES, build_posts
 
 # The content version and the post's own row.
@@ -47,9 +47,7 @@ def test_a_member_is_served_the_same_article_with_their_own_menu(client, seeded)
     post = build_posts(1)[0]
     member = make_member("서연")
     reader_page = client.get(post.get_absolute_url()).content.decode()
-    as_member = Client()
-    as_member.force_login(member.user)
-    member_page = as_member.get(post.get_absolute_url()).content.decode()
+    member_page = signed_in(member).get(post.get_absolute_url()).content.decode()
     assert member.email in member_page and member.email not in reader_page
     assert article(Client(), post).strip() in member_page
 
@@ -128,9 +126,7 @@ def test_a_page_of_the_list_is_rendered_once_per_version(client, seeded, django_
 def test_a_member_gets_the_list_readers_get_with_their_own_menu(client, db):
     make_post(title="모두가 보는 글")
     member = make_member("하은")
-    as_member = Client()
-    as_member.force_login(member.user)
-    reader_page, member_page = listed(client), listed(as_member)
+    reader_page, member_page = listed(client), listed(signed_in(member))
     assert "모두가 보는 글" in member_page and member.email in member_page
     assert member.email not in reader_page
 

@@ -20,6 +20,15 @@ def make_member(name=None, **fields):
     return Member.objects.create(user=user, display_name=name or f"회원{n}", **fields)
 
 
+def signed_in(member):
+    """A client of its own, signed in as `member`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(member.user)
+    return client
+
+
 @pytest.fixture
 def member(db):
     return make_member("민지")

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import make_answer, make_post
-from tests.members.conftest import make_member
+from tests.members.conftest import make_member, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,21 +25,15 @@ def post(db):
     return post
 
 
-def as_member(member):
-    client = Client()
-    client.force_login(member.user)
-    return client
-
-
 @pytest.mark.parametrize("path", PUBLIC_PATHS)
 def test_no_member_is_served_another_ones_page(post, path):
     first, second = make_member(), make_member()
     anonymous = Client()
     # A member first: were their page stored, the others would be served it.
-    mine = as_member(first).get(path)
+    mine = signed_in(first).get(path)
     assert mine.status_code == 200
     assert mine["Cache-Control"] == "no-cache, private"
-    theirs = as_member(second).get(path).content.decode()
+    theirs = signed_in(second).get(path).content.decode()
     assert first.email not in theirs
     if not path.endswith("/modal/"):  # the dialog's article has no menu
         assert first.email in mine.content.decode()
@@ -66,7 +60,7 @@ def test_anonymous_readers_still_share_one_cached_page(post, django_assert_num_q
 
 def test_after_logging_out_the_shared_page_again(post):
     member = make_member()
-    client = as_member(member)
+    client = signed_in(member)
     assert member.email in client.get("/community/").content.decode()
     client.post("/accounts/logout/")
     assert member.email not in client.get("/community/").content.decode()
