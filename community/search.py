@@ -25,6 +25,7 @@ import re
 import time
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import OperationalError, connection
 from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.utils.html import escape, format_html
@@ -33,9 +34,11 @@ from django.utils.text import Truncator
 
 from community.models import Answer, Post, Synonym
 from community.models.post import list_prefetches
+from community.models.synonym import variants
 from community.pagination import Cursor, InvalidCursor, keyset_after, keyset_before
 from community.postgres import local_settings
 from guide.models import FormatProfile, HardwareTier, Scenario
+from pagecache.models import ContentVersion
 
 PHASES = ("title", "body", "answer", "reference")
 # How long the trigram index may take before the newest-first walk is used
@@ -72,12 +75,56 @@ PRESENTED_BY = {FormatProfile: "formats", HardwareTier: "hardware_tiers", Scenar
 def matching_references(terms):
     """{reference model: ids of its records whose text contains one of `terms`}."""
     found = {}
-    for model, fields in REFERENCE_FIELDS.items():
-        matches = model.objects.filter(_any_contains(fields, terms)).distinct()
-        ids = list(matches.values_list("pk", flat=True))
+    # As icontains matches: the text contains the term, case aside.
+    upper = [term.upper() for term in terms]
+    for model, records in editorial_tables()["references"].items():
+        ids = [pk for pk, texts in records if any(t in text for t in upper for text in texts)]
         if ids:
             found[model] = ids
     return found
+
+
+# How long the tables below stay in the cache; keyed by the content version,
+# they are never read stale, so this only bounds the memory they hold.
+EDITORIAL_SECONDS = 3600
+
+
+def editorial_tables():
+    """
+    The synonyms, and what a search looks at in each reference record, from
+    the cache: these are tiny tables that change only when an editor saves
+    one, which bumps the content version that keys them. Reading them on
+    every search cost a query each (four, for a search reaching the reference
+    phase). Texts are kept in upper case, as icontains compares them.
+    """
+    key = f"search:editorial:{ContentVersion.current()}"
+    tables = cache.get(key)
+    if tables is None:
+        synonyms = [
+            (term.lower(), expansion)
+            for term, expansion in Synonym.objects.values_list("term", "expansion")
+        ]
+        references = {}
+        for model, fields in REFERENCE_FIELDS.items():
+            texts = {}
+            for field in fields:
+                # A join to many rows gives each record once per row, or once
+                # with None: every record is in each of these lists.
+                for pk, text in model.objects.values_list("pk", field):
+                    texts.setdefault(pk, [])
+                    if text:
+                        texts[pk].append(text.upper())
+            references[model] = list(texts.items())
+        tables = {"synonyms": synonyms, "references": references}
+        cache.set(key, tables, EDITORIAL_SECONDS)
+    return tables
+
+
+def search_variants(text):
+    """`text` and its variants through the synonyms (see `community.models.synonym`)."""
+    folded = {word.casefold() for word in text.split()}
+    synonyms = editorial_tables()["synonyms"]
+    return variants(text, [(term, expansion) for term, expansion in synonyms if term in folded])
 
 
 def presenting(references):
@@ -272,7 +319,7 @@ class SearchPage:
 def search_page(queryset, text, *, cursor=None, size):
     """One page of posts matching `text` or its synonyms, title matches first, each
     saying where it matched; see the module docstring."""
-    terms = Synonym.objects.variants_of(text)
+    terms = search_variants(text)
     page = _collect(queryset.prefetch_related(None), terms, cursor, size)
     # Once for the whole page, not once per phase.
     prefetch_related_objects(page.items, *list_prefetches())

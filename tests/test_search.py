@@ -122,6 +122,30 @@ def test_software_named_in_a_posts_tables_finds_the_post(client, db, name):
     assert found_slugs(client, q=name) == [presenting.slug]
 
 
+def test_an_editors_change_to_a_record_or_a_synonym_shows_on_the_next_search(client, db):
+    # The synonyms and the records' texts are kept per content version
+    # (search.editorial_tables); a save bumps it.
+    fmt = make_format(name="가나포맷", features="특징")
+    presenting = make_post(title="포맷 표", body="본문")
+    presenting.formats.add(fmt)
+    by_title = make_post(title="Qwen 질문", body="본문")
+    assert found_slugs(client, q="희귀특징") == []
+    assert found_slugs(client, q="큐웬") == []
+    fmt.features = "희귀특징"
+    fmt.save()
+    assert found_slugs(client, q="희귀특징") == [presenting.slug]
+    software = make_software(name="도구")
+    FormatSoftware.objects.create(format=fmt, software=software)
+    assert found_slugs(client, q="새이름도구") == []
+    software.name = "새이름도구"
+    software.save()
+    assert found_slugs(client, q="새이름도구") == [presenting.slug]
+    synonym = make_synonym("큐웬", "Qwen")
+    assert found_slugs(client, q="큐웬") == [by_title.slug]
+    synonym.delete()
+    assert found_slugs(client, q="큐웬") == []
+
+
 def test_search_reads_the_text_readers_see_not_the_markdown(client, db):
     emphasis = make_post(title="윈도우 학습", body="리눅스가 아니면 **WSL2**를 쓰세요")
     assert found_slugs(client, q="WSL2를") == [emphasis.slug]
@@ -339,9 +363,14 @@ def test_search_query_counts_are_pinned(client, db, django_assert_num_queries, s
     search_fixture()
     settings.COMMUNITY_PAGE_SIZE = 50
     client.get("/community/")  # facet counts cached
-    # The version, the synonyms, each of the first three phases' window edge
-    # and rows (2 each), the records (3), and the page's tags and formats (2).
-    base = 1 + 1 + 3 * 2 + 3 + 2
+    # The first search of a content version reads the synonyms (1) and each
+    # kind of reference record's text and software names (3 + 1 + 2); then the
+    # version and the first three phases' window edge and rows (2 each).
+    with django_assert_num_queries(1 + 6 + 1 + 3 * 2):
+        client.get("/community/", {"q": "엑스"})
+    # The version, each of the first three phases' window edge and rows (2
+    # each), and the page's tags and formats (2).
+    base = 1 + 3 * 2 + 2
     with django_assert_num_queries(base):
         client.get("/community/", {"q": "라마"})  # no record matches: no reference phase
     # + the reference phase's walk (2), and the answer hits' text (1)
