@@ -66,7 +66,7 @@ def main(term="양자화"):
                 indexed.newest_first()[: SIZE + 1],
             )
         walk = search.phase_queryset(posts, phase, term, references)
-        window, _ = search.scan_window(posts, walk, None)
+        window = search.scan_window(posts, walk, None)
         with local_settings(**search.WALKING_THE_LIST_INDEX):
             show(
                 f"Search {term!r}, phase {phase}: walking the first window of the list",

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 
 from community import search
@@ -438,6 +439,7 @@ def test_a_search_that_scans_in_small_windows_finds_the_same_posts(
     monkeypatch.setattr(search, "SCAN_WINDOW", 2)
     monkeypatch.setattr(search, "SCAN_WINDOWS_PER_PAGE", 1)
     monkeypatch.setattr(search, "index_is_selective", lambda *args: False)
+    cache.clear()  # the plans the first pass chose (search.PlanChoices)
     pages = follow_search(client, {"q": "드문낱말"})
     assert [slug for slugs, _ in pages for slug in slugs] == everything
     assert len(pages) > 3, [(slugs, re.findall(r'cursor=[^&"]*', html)) for slugs, html in pages]
@@ -472,6 +474,24 @@ def test_the_index_is_used_only_for_terms_it_narrows_down(db, monkeypatch):
     assert not search.index_is_selective("title", ["희귀한낱말", "흔한낱말"], None)
     assert not search.index_is_selective("title", ["희귀"], None)  # too short for a trigram
     assert search.index_is_selective("answer", ["흔한낱말"], None)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL samples")
+def test_the_index_choice_is_kept_until_content_changes(client, db, monkeypatch):
+    sampled = []
+    real = search.index_is_selective
+    monkeypatch.setattr(
+        search, "index_is_selective", lambda *args: sampled.append(args) or real(*args)
+    )
+    post = make_post(title="희귀한낱말 제목", body="본문")
+    assert found_slugs(client, q="희귀한낱말") == [post.slug]
+    once = len(sampled)
+    assert once
+    assert found_slugs(client, q="희귀한낱말") == [post.slug]
+    assert len(sampled) == once
+    newer = make_post(title="희귀한낱말 새 글", body="본문")  # a save: sampled again
+    assert set(found_slugs(client, q="희귀한낱말")) == {newer.slug, post.slug}
+    assert len(sampled) == 2 * once
 
 
 def test_editors_add_synonyms_in_the_admin_and_search_uses_them_at_once(client, editor):
