@@ -77,12 +77,13 @@ REFERENCE_FIELDS = {
 PRESENTED_BY = {FormatProfile: "formats", HardwareTier: "hardware_tiers", Scenario: "scenarios"}
 
 
-def matching_references(terms):
-    """{reference model: ids of its records whose text contains one of `terms`}."""
+def matching_references(terms, tables=None):
+    """{reference model: ids of its records whose text contains one of `terms`}
+    (from `tables`, the editorial_tables() of this request, if given)."""
     found = {}
     # As icontains matches: the text contains the term, case aside.
     upper = [term.upper() for term in terms]
-    for model, records in editorial_tables()["references"].items():
+    for model, records in (tables or editorial_tables())["references"].items():
         ids = [pk for pk, texts in records if any(t in text for t in upper for text in texts)]
         if ids:
             found[model] = ids
@@ -125,10 +126,10 @@ def editorial_tables():
     return tables
 
 
-def search_variants(text):
+def search_variants(text, tables=None):
     """`text` and its variants through the synonyms (see `community.models.synonym`)."""
     folded = {word.casefold() for word in text.split()}
-    synonyms = editorial_tables()["synonyms"]
+    synonyms = (tables or editorial_tables())["synonyms"]
     return variants(text, [(term, expansion) for term, expansion in synonyms if term in folded])
 
 
@@ -161,15 +162,17 @@ def _any_contains(fields, terms):
 
 
 def phase_queryset(queryset, phase, terms, references=None, *, driven_by_links=False):
+    # Each condition is built only for the phases that use it: building them
+    # is a good part of what a search costs in Python.
     title = _any_contains(["title"], terms)
+    if phase == "title":
+        return queryset.filter(title)
     body = _any_contains(["search_text"], terms)
+    if phase == "body":
+        return queryset.filter(body).exclude(title)
     in_answer = Exists(
         Answer.objects.public().filter(_any_contains(["search_text"], terms), post=OuterRef("pk"))
     )
-    if phase == "title":
-        return queryset.filter(title)
-    if phase == "body":
-        return queryset.filter(body).exclude(title)
     if phase == "answer":
         return queryset.filter(in_answer).exclude(title).exclude(body)
     if references is None:
@@ -367,10 +370,11 @@ class SearchPage:
 def search_page(queryset, text, *, cursor=None, size):
     """One page of posts matching `text` or its synonyms, title matches first, each
     saying where it matched; see the module docstring."""
-    terms = search_variants(text)
+    tables = editorial_tables()
+    terms = search_variants(text, tables)
     # Only PostgreSQL has the trigram indexes to choose.
     plans = PlanChoices(terms) if connection.vendor == "postgresql" else None
-    page = _collect(queryset.prefetch_related(None), terms, cursor, size, plans)
+    page = _collect(queryset.prefetch_related(None), terms, cursor, size, plans, tables)
     if plans:
         plans.save()
     # Once for the whole page, not once per phase.
@@ -379,7 +383,7 @@ def search_page(queryset, text, *, cursor=None, size):
     return page
 
 
-def _collect(queryset, terms, cursor, size, plans):
+def _collect(queryset, terms, cursor, size, plans, tables):
     items = []
     budget = ScanBudget()
     start = cursor.phase if cursor else 0
@@ -388,16 +392,16 @@ def _collect(queryset, terms, cursor, size, plans):
     for index in range(start, len(PHASES)):
         phase = PHASES[index]
         if phase == "reference":
-            references = matching_references(terms)
+            references = matching_references(terms, tables)
             if not references:
                 break
-        walk = phase_queryset(queryset, phase, terms, references)
-        indexed = phase_queryset(queryset, phase, terms, references, driven_by_links=True)
         need = size - len(items)
         rows, resume, stopped_at = None, position, None
         if plans and plans.index_is_selective(phase, terms, references):
+            indexed = phase_queryset(queryset, phase, terms, references, driven_by_links=True)
             rows = by_index(_older(indexed, position), need + 1)
         if rows is None:
+            walk = phase_queryset(queryset, phase, terms, references)
             rows, resume, stopped_at = scan(queryset, walk, position, need + 1, budget)
         if len(rows) > need:
             # A full page: the next one resumes after its last row, or where
