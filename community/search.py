@@ -24,11 +24,12 @@ import dataclasses
 import hashlib
 import re
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.core.cache import cache
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils.html import escape, format_html
@@ -39,7 +40,6 @@ from community.models import Answer, Post, Synonym
 from community.models.post import list_prefetches
 from community.models.synonym import variants
 from community.pagination import Cursor, InvalidCursor, keyset_before
-from community.postgres import local_settings
 from guide.models import FormatProfile, HardwareTier, Scenario
 from pagecache.models import ContentVersion
 
@@ -237,8 +237,9 @@ class PlanChoices:
         self.known = cache.get(self.key, {})
         self.changed = False
 
-    def index_is_selective(self, phase, terms, references):
+    def index_is_selective(self, phase, terms, references, settings):
         if phase not in self.known:
+            settings.reset()  # the sample runs with no plan's settings
             self.known[phase] = index_is_selective(phase, terms, references)
             self.changed = True
         return self.known[phase]
@@ -256,13 +257,45 @@ THROUGH_TRIGRAM_INDEXES = {"enable_indexscan": "off"}
 WALKING_THE_LIST_INDEX = {"enable_bitmapscan": "off"}
 
 
-def by_index(indexed, limit):
+class PlanSettings:
+    """
+    The settings of the plan the current phase runs (THROUGH_TRIGRAM_INDEXES or
+    WALKING_THE_LIST_INDEX), changed only when a phase needs others and reset
+    once at the end of the page (`reset`): phases that run the same plan share
+    them, instead of a round trip to set and one to reset each. Only the plans'
+    own statements run under them; a sample of the next phase resets them first.
+    Inside a transaction (a test, an admin save) the caller runs the page in a
+    savepoint, as `local_settings` does, and each indexed statement in its own.
+    """
+
+    def __init__(self):
+        self.current = {}
+
+    def use(self, settings):
+        if connection.vendor != "postgresql" or settings == self.current:
+            return
+        # The names are this module's constants; the values are parameters.
+        resets = "".join(f"RESET {name}; " for name in self.current if name not in settings)
+        calls = ", ".join("set_config(%s, %s, false)" for _ in settings)
+        params = [str(x) for item in settings.items() for x in item]
+        with connection.cursor() as cursor:
+            cursor.execute(f"{resets}SELECT {calls}" if settings else resets, params or None)
+        self.current = dict(settings)
+
+    def reset(self):
+        self.use({})
+
+
+def by_index(indexed, limit, settings):
     """
     The newest `limit` rows of a phase found through the trigram indexes, or None
     when that takes longer than INDEX_BUDGET_MS.
     """
+    settings.use({"statement_timeout": INDEX_BUDGET_MS, **THROUGH_TRIGRAM_INDEXES})
+    in_transaction = not connection.get_autocommit()
     try:
-        with local_settings(statement_timeout=INDEX_BUDGET_MS, **THROUGH_TRIGRAM_INDEXES):
+        # A statement out of time aborts a transaction; a savepoint contains it.
+        with transaction.atomic() if in_transaction else nullcontext():
             return list(indexed.order_by("-published_at", "-pk")[:limit])
     except OperationalError:
         return None
@@ -315,27 +348,27 @@ class ScanBudget:
         return self.windows > 0 and time.monotonic() < self.deadline
 
 
-def scan(posts, walk, position, limit, budget):
+def scan(posts, walk, position, limit, budget, settings):
     """
     The newest `limit` rows of `walk` older than `position`, read window by
     window. Returns them, the position the window holding the first of them
     started at, and where the scan stopped if the budget ran out first.
     """
     rows, resume = [], position
-    with local_settings(**WALKING_THE_LIST_INDEX):
-        while True:
-            window = scan_window(posts, _older(walk, position), position)
-            if not rows:
-                resume = position
-            rows += list(_newest(window)[: limit - len(rows)])
-            if len(rows) >= limit:
-                return rows, resume, None
-            scanned_to = window_end(posts, position)
-            if scanned_to is None:
-                return rows, resume, None
-            position = scanned_to
-            if not budget.spend_window():
-                return rows, resume, position
+    settings.use(WALKING_THE_LIST_INDEX)
+    while True:
+        window = scan_window(posts, _older(walk, position), position)
+        if not rows:
+            resume = position
+        rows += list(_newest(window)[: limit - len(rows)])
+        if len(rows) >= limit:
+            return rows, resume, None
+        scanned_to = window_end(posts, position)
+        if scanned_to is None:
+            return rows, resume, None
+        position = scanned_to
+        if not budget.spend_window():
+            return rows, resume, position
 
 
 @dataclass(frozen=True)
@@ -384,6 +417,21 @@ def search_page(queryset, text, *, cursor=None, size):
 
 
 def _collect(queryset, terms, cursor, size, plans, tables):
+    settings = PlanSettings()
+    # Other databases have no settings to reset (PlanSettings does nothing there).
+    if connection.vendor != "postgresql" or connection.get_autocommit():
+        try:
+            return _phases(queryset, terms, cursor, size, plans, tables, settings)
+        finally:
+            settings.reset()
+    # In a transaction, a savepoint: an error rolls it back, and the settings with it.
+    with transaction.atomic():
+        page = _phases(queryset, terms, cursor, size, plans, tables, settings)
+        settings.reset()
+        return page
+
+
+def _phases(queryset, terms, cursor, size, plans, tables, settings):
     items = []
     budget = ScanBudget()
     start = cursor.phase if cursor else 0
@@ -397,12 +445,12 @@ def _collect(queryset, terms, cursor, size, plans, tables):
                 break
         need = size - len(items)
         rows, resume, stopped_at = None, position, None
-        if plans and plans.index_is_selective(phase, terms, references):
+        if plans and plans.index_is_selective(phase, terms, references, settings):
             indexed = phase_queryset(queryset, phase, terms, references, driven_by_links=True)
-            rows = by_index(_older(indexed, position), need + 1)
+            rows = by_index(_older(indexed, position), need + 1, settings)
         if rows is None:
             walk = phase_queryset(queryset, phase, terms, references)
-            rows, resume, stopped_at = scan(queryset, walk, position, need + 1, budget)
+            rows, resume, stopped_at = scan(queryset, walk, position, need + 1, budget, settings)
         if len(rows) > need:
             # A full page: the next one resumes after its last row, or where
             # this phase's first row was found if the page was full before it.
