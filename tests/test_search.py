@@ -324,20 +324,23 @@ def test_related_posts_share_a_tag_or_a_format(client, db):
 def search_query_budget():
     """
     The most queries a search page may run: the content version, the synonyms
-    of the query's words, the reference records a term matches (3), tags and
-    formats (2), the text of the page's answer hits (1) and the records its
-    reference hits present (one query per kind of record: 3), then
-    for each of the four phases its scan: on PostgreSQL first the sample (1,
-    or 3 capped counts for reference records) and the indexed query with its
-    savepoint, settings and their reset (5), then the walk's savepoint,
-    settings and reset (4); and every window of the list that the walks read
-    (2 each: where it ends, and the rows).
+    and reference records of the version if it is the first search since a
+    save (1 + 6), tags and formats (2), the text of the page's answer hits (1)
+    and the records its reference hits present (one query per kind of record:
+    3), then for each of the four phases: on PostgreSQL the reset of the
+    previous plan's settings before the sample, the sample (1, or 3 capped
+    counts for reference records), the index plan's settings, its query in a
+    savepoint (3), and the walk's settings (7, or 9); and every window of the
+    list that the walks read (2 each: its rows, and where it ends). On
+    PostgreSQL in a test's transaction the page is a savepoint (2), and the
+    settings are reset once at its end.
     """
     windows = len(search.PHASES) + search.SCAN_WINDOWS_PER_PAGE
     found_in = 1 + 3
+    base = 1 + 1 + 6 + 2 + found_in + 2 * windows
     if connection.vendor != "postgresql":
-        return 1 + 1 + 3 + 2 + found_in + 2 * windows
-    return 1 + 1 + 3 + 2 + found_in + 3 * 10 + 12 + 2 * windows
+        return base
+    return base + 3 * 7 + 9 + 2 + 1
 
 
 def search_fixture():
