@@ -21,7 +21,9 @@ URLs stable.
 """
 
 import dataclasses
+import functools
 import hashlib
+import html
 import re
 import time
 from contextlib import nullcontext
@@ -549,15 +551,22 @@ def highlight(text: str, terms):
     """`text` escaped, with each case-insensitive occurrence of one of `terms` in <mark>."""
     if not any(terms):
         return escape(text)
-    # The longest first, so that "Llama 3" is marked whole, not as "Llama".
-    pattern = "|".join(re.escape(t) for t in sorted(filter(None, terms), key=len, reverse=True))
-    parts = re.split(f"({pattern})", text, flags=re.IGNORECASE)
-    return mark_safe(  # noqa: S308 - every part is escaped by format_html or escape
+    parts = _marks(tuple(terms)).split(text)
+    # html.escape is what django.utils.html.escape does, without a SafeString
+    # per part: this runs twice for every hit of every search.
+    return mark_safe(  # noqa: S308 - every part is escaped
         "".join(
-            format_html("<mark>{}</mark>", part) if i % 2 else escape(part)
+            f"<mark>{html.escape(part)}</mark>" if i % 2 else html.escape(part)
             for i, part in enumerate(parts)
         )
     )
+
+
+@functools.lru_cache(maxsize=128)
+def _marks(terms):
+    # The longest first, so that "Llama 3" is marked whole, not as "Llama".
+    pattern = "|".join(re.escape(t) for t in sorted(filter(None, terms), key=len, reverse=True))
+    return re.compile(f"({pattern})", flags=re.IGNORECASE)
 
 
 def snippet(text: str, fallback: str, terms):
