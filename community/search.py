@@ -41,7 +41,7 @@ from django.utils.text import Truncator
 from community.models import Answer, Post, Synonym
 from community.models.post import list_prefetches
 from community.models.synonym import variants
-from community.pagination import Cursor, InvalidCursor, keyset_before
+from community.pagination import Cursor, InvalidCursor, keyset_after, keyset_before
 from guide.models import FormatProfile, HardwareTier, Scenario
 from pagecache.models import ContentVersion
 
@@ -308,7 +308,7 @@ def scan_window(posts, walk, position):
     `walk` narrowed to the next SCAN_WINDOW posts of `posts` older than
     `position` (all of them, when fewer are left). Where the window ends is a
     subquery of the same statement: a window that fills the page costs one
-    query, and only one that does not asks where it ended (`window_end`).
+    query, and only one that does not asks where it ended (`window_edges`).
     """
     edge = _newest(_older(posts, position))[SCAN_WINDOW : SCAN_WINDOW + 1]
     # With no post past the window, the edge is older than any post.
@@ -320,15 +320,15 @@ def scan_window(posts, walk, position):
     )
 
 
-def window_end(posts, position):
-    """The oldest post of the window after `position` (see scan_window), where the
-    next scan continues, or None when the window reaches the oldest post."""
-    edge = list(
-        _newest(_older(posts, position)).values_list("published_at", "pk")[
-            SCAN_WINDOW - 1 : SCAN_WINDOW + 1
-        ]
-    )
-    return Cursor(*edge[0]) if len(edge) == 2 else None
+def window_edges(posts, position):
+    """
+    The oldest post of the window after `position` (see scan_window), where the
+    next scan continues, and the first post past it; None when the window
+    reaches the oldest post.
+    """
+    edge = _newest(_older(posts, position)).values_list("published_at", "pk")
+    rows = list(edge[SCAN_WINDOW - 1 : SCAN_WINDOW + 1])
+    return tuple(Cursor(*row) for row in rows) if len(rows) == 2 else None
 
 
 def _newest(queryset):
@@ -356,19 +356,28 @@ def scan(posts, walk, position, limit, budget, settings):
     window. Returns them, the position the window holding the first of them
     started at, and where the scan stopped if the budget ran out first.
     """
-    rows, resume = [], position
+    rows, resume, first = [], position, True
     settings.use(WALKING_THE_LIST_INDEX)
     while True:
-        window = scan_window(posts, _older(walk, position), position)
+        older = _older(walk, position)
+        if first:
+            # A common term fills the page in its first window: one query.
+            window = scan_window(posts, older, position)
+        else:
+            # A window after one that left the page short is rarely the last:
+            # its edges first, then a plainer query bounded by them.
+            edges = window_edges(posts, position)
+            window = keyset_after(older, edges[1]) if edges else older
         if not rows:
             resume = position
         rows += list(_newest(window)[: limit - len(rows)])
         if len(rows) >= limit:
             return rows, resume, None
-        scanned_to = window_end(posts, position)
-        if scanned_to is None:
+        if first:
+            edges, first = window_edges(posts, position), False
+        if edges is None:
             return rows, resume, None
-        position = scanned_to
+        position = edges[0]
         if not budget.spend_window():
             return rows, resume, position
 
