@@ -18,6 +18,10 @@ reads the list in windows and stops at a budget, so that every page costs a
 bounded time whatever the term (see docs/performance.md). The cursor says
 which phase a page continues and where, so deep pages stay cheap and their
 URLs stable.
+
+What only an editor's save changes is kept per content version in the object
+cache: the synonyms and the reference records' texts (`editorial_tables`), and
+which plan each phase of a query takes (`PlanChoices`).
 """
 
 import dataclasses
