@@ -52,21 +52,23 @@ def main(term="양자화"):
     for links in ("tags", "formats"):
         show(f"Related posts, sharing {links}", related.sharing(links, post).newest_first()[:5])
     posts = Post.objects.published().for_search()
-    references = search.matching_references(term)
+    # The search takes a query's variants (search.search_variants); here the term alone.
+    terms = (term,)
+    references = search.matching_references(terms)
     for phase in search.PHASES:
         if phase == "reference" and not references:
             print(f"\n### Search {term!r}, phase {phase}: no reference record matches; skipped")
             continue
-        selective = search.index_is_selective(phase, term, references)
+        selective = search.index_is_selective(phase, terms, references)
         print(f"\n### Search {term!r}, phase {phase}: index_is_selective = {selective}")
-        indexed = search.phase_queryset(posts, phase, term, references, driven_by_links=True)
+        indexed = search.phase_queryset(posts, phase, terms, references, driven_by_links=True)
         with local_settings(**search.THROUGH_TRIGRAM_INDEXES):
             show(
                 f"Search {term!r}, phase {phase}: through the trigram index",
                 indexed.newest_first()[: SIZE + 1],
             )
-        walk = search.phase_queryset(posts, phase, term, references)
-        window, _ = search.scan_window(posts, walk, None)
+        walk = search.phase_queryset(posts, phase, terms, references)
+        window = search.scan_window(posts, walk, None)
         with local_settings(**search.WALKING_THE_LIST_INDEX):
             show(
                 f"Search {term!r}, phase {phase}: walking the first window of the list",

@@ -18,24 +18,36 @@ reads the list in windows and stops at a budget, so that every page costs a
 bounded time whatever the term (see docs/performance.md). The cursor says
 which phase a page continues and where, so deep pages stay cheap and their
 URLs stable.
+
+What only an editor's save changes is kept per content version in the object
+cache: the synonyms and the reference records' texts (`editorial_tables`), and
+which plan each phase of a query takes (`PlanChoices`).
 """
 
 import dataclasses
+import functools
+import hashlib
+import html
 import re
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from django.db import OperationalError, connection
-from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
+from django.core.cache import cache
+from django.db import OperationalError, connection, transaction
+from django.db.models import Exists, OuterRef, Q, Subquery, Value, prefetch_related_objects
+from django.db.models.functions import Coalesce
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from community.models import Answer, Post, Synonym
 from community.models.post import list_prefetches
+from community.models.synonym import variants
 from community.pagination import Cursor, InvalidCursor, keyset_after, keyset_before
-from community.postgres import local_settings
 from guide.models import FormatProfile, HardwareTier, Scenario
+from pagecache.models import ContentVersion
 
 PHASES = ("title", "body", "answer", "reference")
 # How long the trigram index may take before the newest-first walk is used
@@ -55,6 +67,8 @@ COMMON_LINKS = 10_000
 SCAN_WINDOW = 2_000
 SCAN_WINDOWS_PER_PAGE = 8
 SCAN_BUDGET_MS = 100
+# Older than any post: the edge of a window that reaches the oldest one.
+OLDEST = datetime.min.replace(tzinfo=UTC)
 MAX_QUERY_LENGTH = 100
 SNIPPET_CHARS = 60
 
@@ -69,15 +83,60 @@ REFERENCE_FIELDS = {
 PRESENTED_BY = {FormatProfile: "formats", HardwareTier: "hardware_tiers", Scenario: "scenarios"}
 
 
-def matching_references(terms):
-    """{reference model: ids of its records whose text contains one of `terms`}."""
+def matching_references(terms, tables=None):
+    """{reference model: ids of its records whose text contains one of `terms`}
+    (from `tables`, the editorial_tables() of this request, if given)."""
     found = {}
-    for model, fields in REFERENCE_FIELDS.items():
-        matches = model.objects.filter(_any_contains(fields, terms)).distinct()
-        ids = list(matches.values_list("pk", flat=True))
+    # As icontains matches: the text contains the term, case aside.
+    upper = [term.upper() for term in terms]
+    for model, records in (tables or editorial_tables())["references"].items():
+        ids = [pk for pk, texts in records if any(t in text for t in upper for text in texts)]
         if ids:
             found[model] = ids
     return found
+
+
+# How long the tables below stay in the cache; keyed by the content version,
+# they are never read stale, so this only bounds the memory they hold.
+EDITORIAL_SECONDS = 3600
+
+
+def editorial_tables():
+    """
+    The synonyms, and what a search looks at in each reference record, from
+    the cache: these are tiny tables that change only when an editor saves
+    one, which bumps the content version that keys them. Reading them on
+    every search cost a query each (four, for a search reaching the reference
+    phase). Texts are kept in upper case, as icontains compares them.
+    """
+    key = f"search:editorial:{ContentVersion.current()}"
+    tables = cache.get(key)
+    if tables is None:
+        synonyms = [
+            (term.lower(), expansion)
+            for term, expansion in Synonym.objects.values_list("term", "expansion")
+        ]
+        references = {}
+        for model, fields in REFERENCE_FIELDS.items():
+            texts = {}
+            for field in fields:
+                # A join to many rows gives each record once per row, or once
+                # with None: every record is in each of these lists.
+                for pk, text in model.objects.values_list("pk", field):
+                    texts.setdefault(pk, [])
+                    if text:
+                        texts[pk].append(text.upper())
+            references[model] = list(texts.items())
+        tables = {"synonyms": synonyms, "references": references}
+        cache.set(key, tables, EDITORIAL_SECONDS)
+    return tables
+
+
+def search_variants(text, tables=None):
+    """`text` and its variants through the synonyms (see `community.models.synonym`)."""
+    folded = {word.casefold() for word in text.split()}
+    synonyms = (tables or editorial_tables())["synonyms"]
+    return variants(text, [(term, expansion) for term, expansion in synonyms if term in folded])
 
 
 def presenting(references):
@@ -109,15 +168,17 @@ def _any_contains(fields, terms):
 
 
 def phase_queryset(queryset, phase, terms, references=None, *, driven_by_links=False):
+    # Each condition is built only for the phases that use it: building them
+    # is a good part of what a search costs in Python.
     title = _any_contains(["title"], terms)
+    if phase == "title":
+        return queryset.filter(title)
     body = _any_contains(["search_text"], terms)
+    if phase == "body":
+        return queryset.filter(body).exclude(title)
     in_answer = Exists(
         Answer.objects.public().filter(_any_contains(["search_text"], terms), post=OuterRef("pk"))
     )
-    if phase == "title":
-        return queryset.filter(title)
-    if phase == "body":
-        return queryset.filter(body).exclude(title)
     if phase == "answer":
         return queryset.filter(in_answer).exclude(title).exclude(body)
     if references is None:
@@ -168,6 +229,32 @@ def index_is_selective(phase, terms, references):
     return matched <= max(1, sampled * COMMON_SHARE)
 
 
+class PlanChoices:
+    """
+    Whether the trigram index narrows each phase down for these terms
+    (`index_is_selective`), kept per content version: the sample reads the
+    same rows until a save changes the posts or answers, so a query asked
+    again (the next page, another reader) skips its 1 to 3 ms per phase.
+    """
+
+    def __init__(self, terms):
+        digest = hashlib.sha256("\n".join(terms).encode()).hexdigest()
+        self.key = f"search:selective:{ContentVersion.current()}:{digest}"
+        self.known = cache.get(self.key, {})
+        self.changed = False
+
+    def index_is_selective(self, phase, terms, references, settings):
+        if phase not in self.known:
+            settings.reset()  # the sample runs with no plan's settings
+            self.known[phase] = index_is_selective(phase, terms, references)
+            self.changed = True
+        return self.known[phase]
+
+    def save(self):
+        if self.changed:
+            cache.set(self.key, self.known, EDITORIAL_SECONDS)
+
+
 # The planner cannot estimate how common a substring is, so each plan is asked
 # for: the trigram bitmaps rather than the list index, or the list index walked
 # newest first rather than a bitmap of every match (it would build one,
@@ -176,13 +263,45 @@ THROUGH_TRIGRAM_INDEXES = {"enable_indexscan": "off"}
 WALKING_THE_LIST_INDEX = {"enable_bitmapscan": "off"}
 
 
-def by_index(indexed, limit):
+class PlanSettings:
+    """
+    The settings of the plan the current phase runs (THROUGH_TRIGRAM_INDEXES or
+    WALKING_THE_LIST_INDEX), changed only when a phase needs others and reset
+    once at the end of the page (`reset`): phases that run the same plan share
+    them, instead of a round trip to set and one to reset each. Only the plans'
+    own statements run under them; a sample of the next phase resets them first.
+    Inside a transaction (a test, an admin save) the caller runs the page in a
+    savepoint, as `local_settings` does, and each indexed statement in its own.
+    """
+
+    def __init__(self):
+        self.current = {}
+
+    def use(self, settings):
+        if connection.vendor != "postgresql" or settings == self.current:
+            return
+        # The names are this module's constants; the values are parameters.
+        resets = "".join(f"RESET {name}; " for name in self.current if name not in settings)
+        calls = ", ".join("set_config(%s, %s, false)" for _ in settings)
+        params = [str(x) for item in settings.items() for x in item]
+        with connection.cursor() as cursor:
+            cursor.execute(f"{resets}SELECT {calls}" if settings else resets, params or None)
+        self.current = dict(settings)
+
+    def reset(self):
+        self.use({})
+
+
+def by_index(indexed, limit, settings):
     """
     The newest `limit` rows of a phase found through the trigram indexes, or None
     when that takes longer than INDEX_BUDGET_MS.
     """
+    settings.use({"statement_timeout": INDEX_BUDGET_MS, **THROUGH_TRIGRAM_INDEXES})
+    in_transaction = not connection.get_autocommit()
     try:
-        with local_settings(statement_timeout=INDEX_BUDGET_MS, **THROUGH_TRIGRAM_INDEXES):
+        # A statement out of time aborts a transaction; a savepoint contains it.
+        with transaction.atomic() if in_transaction else nullcontext():
             return list(indexed.order_by("-published_at", "-pk")[:limit])
     except OperationalError:
         return None
@@ -191,18 +310,33 @@ def by_index(indexed, limit):
 def scan_window(posts, walk, position):
     """
     `walk` narrowed to the next SCAN_WINDOW posts of `posts` older than
-    `position`, and the oldest post of that window (None when the window
-    reaches the oldest post), where the next scan continues.
+    `position` (all of them, when fewer are left). Where the window ends is a
+    subquery of the same statement: a window that fills the page costs one
+    query, and only one that does not asks where it ended (`window_edges`).
     """
-    edge = list(
-        _older(posts, position)
-        .order_by("-published_at", "-pk")
-        .values_list("published_at", "pk")[SCAN_WINDOW - 1 : SCAN_WINDOW + 1]
+    edge = _newest(_older(posts, position))[SCAN_WINDOW : SCAN_WINDOW + 1]
+    # With no post past the window, the edge is older than any post.
+    published_at = Coalesce(Subquery(edge.values("published_at")), Value(OLDEST))
+    pk = Coalesce(Subquery(edge.values("pk")), Value(0))
+    # As keyset_after writes it: the first condition bounds the index range.
+    return walk.filter(
+        Q(published_at__gte=published_at) & (Q(published_at__gt=published_at) | Q(pk__gt=pk))
     )
-    if len(edge) < 2:
-        return walk, None
-    last_inside, first_outside = (Cursor(*row) for row in edge)
-    return keyset_after(walk, first_outside), last_inside
+
+
+def window_edges(posts, position):
+    """
+    The oldest post of the window after `position` (see scan_window), where the
+    next scan continues, and the first post past it; None when the window
+    reaches the oldest post.
+    """
+    edge = _newest(_older(posts, position)).values_list("published_at", "pk")
+    rows = list(edge[SCAN_WINDOW - 1 : SCAN_WINDOW + 1])
+    return tuple(Cursor(*row) for row in rows) if len(rows) == 2 else None
+
+
+def _newest(queryset):
+    return queryset.order_by("-published_at", "-pk")
 
 
 @dataclass
@@ -220,24 +354,36 @@ class ScanBudget:
         return self.windows > 0 and time.monotonic() < self.deadline
 
 
-def scan(posts, walk, position, limit, budget):
+def scan(posts, walk, position, limit, budget, settings):
     """
     The newest `limit` rows of `walk` older than `position`, read window by
     window. Returns them, the position the window holding the first of them
     started at, and where the scan stopped if the budget ran out first.
     """
-    rows, resume = [], position
-    with local_settings(**WALKING_THE_LIST_INDEX):
-        while True:
-            window, scanned_to = scan_window(posts, _older(walk, position), position)
-            if not rows:
-                resume = position
-            rows += list(window.order_by("-published_at", "-pk")[: limit - len(rows)])
-            if len(rows) >= limit or scanned_to is None:
-                return rows, resume, None
-            position = scanned_to
-            if not budget.spend_window():
-                return rows, resume, position
+    rows, resume, first = [], position, True
+    settings.use(WALKING_THE_LIST_INDEX)
+    while True:
+        older = _older(walk, position)
+        if first:
+            # A common term fills the page in its first window: one query.
+            window = scan_window(posts, older, position)
+        else:
+            # A window after one that left the page short is rarely the last:
+            # its edges first, then a plainer query bounded by them.
+            edges = window_edges(posts, position)
+            window = keyset_after(older, edges[1]) if edges else older
+        if not rows:
+            resume = position
+        rows += list(_newest(window)[: limit - len(rows)])
+        if len(rows) >= limit:
+            return rows, resume, None
+        if first:
+            edges, first = window_edges(posts, position), False
+        if edges is None:
+            return rows, resume, None
+        position = edges[0]
+        if not budget.spend_window():
+            return rows, resume, position
 
 
 @dataclass(frozen=True)
@@ -272,15 +418,35 @@ class SearchPage:
 def search_page(queryset, text, *, cursor=None, size):
     """One page of posts matching `text` or its synonyms, title matches first, each
     saying where it matched; see the module docstring."""
-    terms = Synonym.objects.variants_of(text)
-    page = _collect(queryset.prefetch_related(None), terms, cursor, size)
+    tables = editorial_tables()
+    terms = search_variants(text, tables)
+    # Only PostgreSQL has the trigram indexes to choose.
+    plans = PlanChoices(terms) if connection.vendor == "postgresql" else None
+    page = _collect(queryset.prefetch_related(None), terms, cursor, size, plans, tables)
+    if plans:
+        plans.save()
     # Once for the whole page, not once per phase.
     prefetch_related_objects(page.items, *list_prefetches())
     _add_matches(page, terms)
     return page
 
 
-def _collect(queryset, terms, cursor, size):
+def _collect(queryset, terms, cursor, size, plans, tables):
+    settings = PlanSettings()
+    # Other databases have no settings to reset (PlanSettings does nothing there).
+    if connection.vendor != "postgresql" or connection.get_autocommit():
+        try:
+            return _phases(queryset, terms, cursor, size, plans, tables, settings)
+        finally:
+            settings.reset()
+    # In a transaction, a savepoint: an error rolls it back, and the settings with it.
+    with transaction.atomic():
+        page = _phases(queryset, terms, cursor, size, plans, tables, settings)
+        settings.reset()
+        return page
+
+
+def _phases(queryset, terms, cursor, size, plans, tables, settings):
     items = []
     budget = ScanBudget()
     start = cursor.phase if cursor else 0
@@ -289,17 +455,17 @@ def _collect(queryset, terms, cursor, size):
     for index in range(start, len(PHASES)):
         phase = PHASES[index]
         if phase == "reference":
-            references = matching_references(terms)
+            references = matching_references(terms, tables)
             if not references:
                 break
-        walk = phase_queryset(queryset, phase, terms, references)
-        indexed = phase_queryset(queryset, phase, terms, references, driven_by_links=True)
         need = size - len(items)
         rows, resume, stopped_at = None, position, None
-        if connection.vendor == "postgresql" and index_is_selective(phase, terms, references):
-            rows = by_index(_older(indexed, position), need + 1)
+        if plans and plans.index_is_selective(phase, terms, references, settings):
+            indexed = phase_queryset(queryset, phase, terms, references, driven_by_links=True)
+            rows = by_index(_older(indexed, position), need + 1, settings)
         if rows is None:
-            rows, resume, stopped_at = scan(queryset, walk, position, need + 1, budget)
+            walk = phase_queryset(queryset, phase, terms, references)
+            rows, resume, stopped_at = scan(queryset, walk, position, need + 1, budget, settings)
         if len(rows) > need:
             # A full page: the next one resumes after its last row, or where
             # this phase's first row was found if the page was full before it.
@@ -398,15 +564,22 @@ def highlight(text: str, terms):
     """`text` escaped, with each case-insensitive occurrence of one of `terms` in <mark>."""
     if not any(terms):
         return escape(text)
-    # The longest first, so that "Llama 3" is marked whole, not as "Llama".
-    pattern = "|".join(re.escape(t) for t in sorted(filter(None, terms), key=len, reverse=True))
-    parts = re.split(f"({pattern})", text, flags=re.IGNORECASE)
-    return mark_safe(  # noqa: S308 - every part is escaped by format_html or escape
+    parts = _marks(tuple(terms)).split(text)
+    # html.escape is what django.utils.html.escape does, without a SafeString
+    # per part: this runs twice for every hit of every search.
+    return mark_safe(  # noqa: S308 - every part is escaped
         "".join(
-            format_html("<mark>{}</mark>", part) if i % 2 else escape(part)
+            f"<mark>{html.escape(part)}</mark>" if i % 2 else html.escape(part)
             for i, part in enumerate(parts)
         )
     )
+
+
+@functools.lru_cache(maxsize=128)
+def _marks(terms):
+    # The longest first, so that "Llama 3" is marked whole, not as "Llama".
+    pattern = "|".join(re.escape(t) for t in sorted(filter(None, terms), key=len, reverse=True))
+    return re.compile(f"({pattern})", flags=re.IGNORECASE)
 
 
 def snippet(text: str, fallback: str, terms):

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
 
 from community import search
@@ -120,6 +121,30 @@ def test_software_named_in_a_posts_tables_finds_the_post(client, db, name):
     presenting.formats.add(fmt)
     make_post(title="다른 글", body="본문")
     assert found_slugs(client, q=name) == [presenting.slug]
+
+
+def test_an_editors_change_to_a_record_or_a_synonym_shows_on_the_next_search(client, db):
+    # The synonyms and the records' texts are kept per content version
+    # (search.editorial_tables); a save bumps it.
+    fmt = make_format(name="가나포맷", features="특징")
+    presenting = make_post(title="포맷 표", body="본문")
+    presenting.formats.add(fmt)
+    by_title = make_post(title="Qwen 질문", body="본문")
+    assert found_slugs(client, q="희귀특징") == []
+    assert found_slugs(client, q="큐웬") == []
+    fmt.features = "희귀특징"
+    fmt.save()
+    assert found_slugs(client, q="희귀특징") == [presenting.slug]
+    software = make_software(name="도구")
+    FormatSoftware.objects.create(format=fmt, software=software)
+    assert found_slugs(client, q="새이름도구") == []
+    software.name = "새이름도구"
+    software.save()
+    assert found_slugs(client, q="새이름도구") == [presenting.slug]
+    synonym = make_synonym("큐웬", "Qwen")
+    assert found_slugs(client, q="큐웬") == [by_title.slug]
+    synonym.delete()
+    assert found_slugs(client, q="큐웬") == []
 
 
 def test_search_reads_the_text_readers_see_not_the_markdown(client, db):
@@ -299,20 +324,23 @@ def test_related_posts_share_a_tag_or_a_format(client, db):
 def search_query_budget():
     """
     The most queries a search page may run: the content version, the synonyms
-    of the query's words, the reference records a term matches (3), tags and
-    formats (2), the text of the page's answer hits (1) and the records its
-    reference hits present (one query per kind of record: 3), then
-    for each of the four phases its scan: on PostgreSQL first the sample (1,
-    or 3 capped counts for reference records) and the indexed query with its
-    savepoint, settings and their reset (5), then the walk's savepoint,
-    settings and reset (4); and every window of the list that the walks read
-    (2 each: where it ends, and the rows).
+    and reference records of the version if it is the first search since a
+    save (1 + 6), tags and formats (2), the text of the page's answer hits (1)
+    and the records its reference hits present (one query per kind of record:
+    3), then for each of the four phases: on PostgreSQL the reset of the
+    previous plan's settings before the sample, the sample (1, or 3 capped
+    counts for reference records), the index plan's settings, its query in a
+    savepoint (3), and the walk's settings (7, or 9); and every window of the
+    list that the walks read (2 each: its rows, and where it ends). On
+    PostgreSQL in a test's transaction the page is a savepoint (2), and the
+    settings are reset once at its end.
     """
     windows = len(search.PHASES) + search.SCAN_WINDOWS_PER_PAGE
     found_in = 1 + 3
+    base = 1 + 1 + 6 + 2 + found_in + 2 * windows
     if connection.vendor != "postgresql":
-        return 1 + 1 + 3 + 2 + found_in + 2 * windows
-    return 1 + 1 + 3 + 2 + found_in + 3 * 10 + 12 + 2 * windows
+        return base
+    return base + 3 * 7 + 9 + 2 + 1
 
 
 def search_fixture():
@@ -339,9 +367,14 @@ def test_search_query_counts_are_pinned(client, db, django_assert_num_queries, s
     search_fixture()
     settings.COMMUNITY_PAGE_SIZE = 50
     client.get("/community/")  # facet counts cached
-    # The version, the synonyms, each of the first three phases' window edge
-    # and rows (2 each), the records (3), and the page's tags and formats (2).
-    base = 1 + 1 + 3 * 2 + 3 + 2
+    # The first search of a content version reads the synonyms (1) and each
+    # kind of reference record's text and software names (3 + 1 + 2); then the
+    # version and the first three phases' window edge and rows (2 each).
+    with django_assert_num_queries(1 + 6 + 1 + 3 * 2):
+        client.get("/community/", {"q": "엑스"})
+    # The version, each of the first three phases' window edge and rows (2
+    # each), and the page's tags and formats (2).
+    base = 1 + 3 * 2 + 2
     with django_assert_num_queries(base):
         client.get("/community/", {"q": "라마"})  # no record matches: no reference phase
     # + the reference phase's walk (2), and the answer hits' text (1)
@@ -409,6 +442,7 @@ def test_a_search_that_scans_in_small_windows_finds_the_same_posts(
     monkeypatch.setattr(search, "SCAN_WINDOW", 2)
     monkeypatch.setattr(search, "SCAN_WINDOWS_PER_PAGE", 1)
     monkeypatch.setattr(search, "index_is_selective", lambda *args: False)
+    cache.clear()  # the plans the first pass chose (search.PlanChoices)
     pages = follow_search(client, {"q": "드문낱말"})
     assert [slug for slugs, _ in pages for slug in slugs] == everything
     assert len(pages) > 3, [(slugs, re.findall(r'cursor=[^&"]*', html)) for slugs, html in pages]
@@ -443,6 +477,24 @@ def test_the_index_is_used_only_for_terms_it_narrows_down(db, monkeypatch):
     assert not search.index_is_selective("title", ["희귀한낱말", "흔한낱말"], None)
     assert not search.index_is_selective("title", ["희귀"], None)  # too short for a trigram
     assert search.index_is_selective("answer", ["흔한낱말"], None)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL samples")
+def test_the_index_choice_is_kept_until_content_changes(client, db, monkeypatch):
+    sampled = []
+    real = search.index_is_selective
+    monkeypatch.setattr(
+        search, "index_is_selective", lambda *args: sampled.append(args) or real(*args)
+    )
+    post = make_post(title="희귀한낱말 제목", body="본문")
+    assert found_slugs(client, q="희귀한낱말") == [post.slug]
+    once = len(sampled)
+    assert once
+    assert found_slugs(client, q="희귀한낱말") == [post.slug]
+    assert len(sampled) == once
+    newer = make_post(title="희귀한낱말 새 글", body="본문")  # a save: sampled again
+    assert set(found_slugs(client, q="희귀한낱말")) == {newer.slug, post.slug}
+    assert len(sampled) == 2 * once
 
 
 def test_editors_add_synonyms_in_the_admin_and_search_uses_them_at_once(client, editor):

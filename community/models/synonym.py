@@ -13,28 +13,36 @@ MAX_VARIANTS = 4
 
 class SynonymQuerySet(models.QuerySet):
     def variants_of(self, query):
-        """
-        `query` as typed, then with each word that is a synonym's term replaced by
-        its expansion (first one at a time, then all at once), without repeats,
-        at most MAX_VARIANTS. "라마 양자화" → "라마 양자화", "Llama 양자화".
-        """
-        words = query.split()
-        folded = [word.casefold() for word in words]
+        """`query` and its variants (see `variants`), from the synonyms of its words."""
+        folded = {word.casefold() for word in query.split()}
         rows = (
             self.annotate(folded_term=Lower("term"))
-            .filter(folded_term__in=set(folded))
+            .filter(folded_term__in=folded)
             .values_list("folded_term", "expansion")
         )
-        variants = [query]
-        every = list(words)
-        for term, expansion in rows:
-            for i, word in enumerate(folded):
-                if word == term.casefold():
-                    variants.append(" ".join([*words[:i], expansion, *words[i + 1 :]]))
-                    every[i] = expansion
-        variants.append(" ".join(every))
-        unique = list(dict.fromkeys(v for v in variants if v))
-        return tuple(unique[:MAX_VARIANTS])
+        return variants(query, rows)
+
+
+def variants(query, synonyms):
+    """
+    `query` as typed, then with each word that is a synonym's term replaced by
+    its expansion (first one at a time, then all at once), without repeats,
+    at most MAX_VARIANTS. "라마 양자화" → "라마 양자화", "Llama 양자화".
+    `synonyms` are (term in lower case, expansion) pairs in the table's order;
+    those of other words are passed over.
+    """
+    words = query.split()
+    folded = [word.casefold() for word in words]
+    variants = [query]
+    every = list(words)
+    for term, expansion in synonyms:
+        for i, word in enumerate(folded):
+            if word == term.casefold():
+                variants.append(" ".join([*words[:i], expansion, *words[i + 1 :]]))
+                every[i] = expansion
+    variants.append(" ".join(every))
+    unique = list(dict.fromkeys(v for v in variants if v))
+    return tuple(unique[:MAX_VARIANTS])
 
 
 class SynonymManager(models.Manager.from_queryset(SynonymQuerySet)):
