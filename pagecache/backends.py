@@ -109,6 +109,9 @@ class RedisCache(django_redis.RedisCache):
     delete_many = _guarded(_nothing)(django_redis.RedisCache.delete_many)
     has_key = _guarded(lambda _default: False)(django_redis.RedisCache.has_key)
     clear = _guarded(lambda _default: False)(django_redis.RedisCache.clear)
+    # None: nothing could be counted (decr goes through incr). A missing key is
+    # still Django's ValueError, raised while Redis answers.
+    incr = _guarded(_nothing)(django_redis.RedisCache.incr)
 
     def change_channel(self, name):
         """This process's `ChangeChannel` called `name` on this cache's Redis."""

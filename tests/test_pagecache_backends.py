@@ -41,8 +41,19 @@ def test_the_cache_stores_and_forgets(redis):
     cache.set("page", (b"gz", {"Content-Type": "text/html"}), 30)
     assert cache.get("page") == (b"gz", {"Content-Type": "text/html"})
     assert cache.add("version", 1) and not cache.add("version", 2)
+    assert cache.incr("version") == 2 and cache.decr("version") == 1
     cache.delete("version")
     assert cache.get("version", "missing") == "missing"
+    with pytest.raises(ValueError):
+        cache.incr("version")
+
+
+def test_counting_in_a_stopped_redis_counts_nothing_and_raises_nothing(redis):
+    cache = RedisCache(redis.url, {"KEY_PREFIX": "t"})
+    cache.add("count", 0)
+    redis.stop()
+    assert cache.incr("count") is None
+    assert cache.decr("count") is None
 
 
 def test_a_stopped_redis_is_a_miss_logged_once_and_left_alone_until_the_breaker_closes(

@@ -5,7 +5,9 @@ from django.contrib.auth import get_user_model
 
 from community.models import Post
 from members.models import Contribution, Report
+from pagecache import backends
 from tests.factories import make_answer, make_post
+from tests.live import RedisServer
 from tests.members.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +119,27 @@ def test_a_filled_honeypot_on_a_member_form_saves_nothing(member_client):
     assert response.status_code == 400
     assert "자동 입력으로 보여" in response.content.decode()
     assert not Post.objects.exists()
+
+
+@pytest.mark.skipif(RedisServer.BINARY is None, reason="redis-server not installed")
+def test_a_member_can_still_ask_and_answer_while_redis_is_down(
+    member_client, member, settings, tmp_path
+):
+    # The hourly limits are counted in Redis; while it is away nothing can be
+    # counted, and the member's writing still goes to the review queue.
+    post = make_post()
+    backends.breaker_for.cache_clear()
+    with RedisServer(tmp_path) as redis:
+        settings.CACHES = {
+            "default": {"BACKEND": "pagecache.backends.RedisCache", "LOCATION": redis.url}
+        }
+        redis.stop()
+        asked = member_client.post(
+            "/members/ask/", {"title": "레디스가 멈춘 동안의 질문", "body": "본문입니다"}
+        )
+        answered = member_client.post(
+            f"/members/questions/{post.slug}/answer/", {"body": "레디스가 멈춘 동안의 답변"}
+        )
+    backends.breaker_for.cache_clear()
+    assert (asked.status_code, answered.status_code) == (302, 302)
+    assert Contribution.objects.filter(member=member).count() == 2
