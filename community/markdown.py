@@ -13,7 +13,8 @@ height and lazy loading; pages make no request to other hosts, so any other imag
 becomes its description.
 """
 
-from html import unescape
+import re
+from html import escape, unescape
 
 import markdown
 import nh3
@@ -79,7 +80,11 @@ ALLOWED_ATTRIBUTES = {
     "td": {"align", "colspan", "rowspan"},
     "ol": {"start"},
     "img": {"src", "alt", "width", "height", "loading", "decoding"},
+    # The box around a table (box_tables); its other attributes are fixed values.
+    "div": {"class", "tabindex", "role", "aria-label"},
 }
+# The only values the fixed attributes of a table's box may have.
+TABLE_BOX = {"class": "table-wrap", "tabindex": "0", "role": "region"}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -117,6 +122,8 @@ def _keep_attribute(element, attribute, value):
         return None
     if element == "img" and attribute in ("width", "height") and not value.isdecimal():
         return None
+    if element == "div" and attribute in TABLE_BOX and value != TABLE_BOX[attribute]:
+        return None
     return value
 
 
@@ -143,7 +150,47 @@ def render_markdown(text: str) -> str:
         extension_configs=MARKDOWN_EXTENSION_CONFIGS,
         output_format="html",
     )
-    return sanitize_html(html)
+    return box_tables(sanitize_html(html))
+
+
+# What sanitize_html serializes: tags in lower case, and a table with no
+# attributes (none are allowed on it); "<" in an attribute's value is escaped,
+# so these strings are only ever tags. box_tables sanitizes what it made all the
+# same, so that this never rests on how a later nh3 serializes.
+TABLE_TAG = re.compile(r"(<table>|</table>)")
+FIRST_ROW = re.compile(r"<tr>(.*?)</tr>", re.DOTALL)
+HEADING_CELL = re.compile(r"<th[^>]*>(.*?)</th>", re.DOTALL)
+
+
+def box_tables(html: str) -> str:
+    """
+    Put each table of sanitized HTML in a box of its own that scrolls sideways
+    when the table is wider than the page (a phone), as the site's own tables
+    are (static/css/site.css, .table-wrap): the keyboard can reach and scroll it,
+    and a screen reader names it by the table's column headings.
+    """
+    if "<table>" not in html:
+        return html
+    parts = TABLE_TAG.split(html)
+    for i, part in enumerate(parts):
+        if part == "<table>":
+            following = parts[i + 1] if i + 1 < len(parts) else ""
+            parts[i] = f'<div {TABLE_BOX_ATTRIBUTES} aria-label="{table_label(following)}"><table>'
+        elif part == "</table>":
+            parts[i] = "</table></div>"
+    return sanitize_html("".join(parts))
+
+
+TABLE_BOX_ATTRIBUTES = " ".join(f'{name}="{value}"' for name, value in TABLE_BOX.items())
+
+
+def table_label(table_html: str) -> str:
+    """'표: ' and the column headings of the table's first row, for its box's aria-label."""
+    row = FIRST_ROW.search(table_html)
+    headings = [plain_text(cell) for cell in HEADING_CELL.findall(row.group(1))] if row else []
+    headings = [heading for heading in headings if heading]
+    label = f"표: {', '.join(headings)}" if headings else "표"
+    return escape(label)
 
 
 def render_inline_markdown(text: str) -> str:

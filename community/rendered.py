@@ -1,6 +1,9 @@
 from django.db import models
 
-from community.markdown import plain_text, render_inline_markdown, render_markdown
+from community.markdown import box_tables, plain_text, render_inline_markdown, render_markdown
+
+# Rows boxed per query by box_stored_tables.
+BOX_BATCH = 1000
 
 
 class RenderedMarkdownModel(models.Model):
@@ -59,3 +62,26 @@ class RenderedMarkdownModel(models.Model):
         pairs = (*cls.rendered_fields, *cls.inline_rendered_fields)
         searched = ["search_text"] if cls.searched_fields else []
         return [target for _source, target in pairs] + searched
+
+
+def box_stored_tables(model, field):
+    """
+    Put the scroll box that render_markdown now makes (markdown.box_tables)
+    around every table in `field`'s stored HTML, for data migrations: the HTML is
+    boxed as it is, not rendered again from its Markdown, which at a million
+    posts is minutes rather than hours. Returns how many rows changed.
+    """
+    rows = (
+        model.objects.filter(**{f"{field}__contains": "<table>"})
+        .exclude(**{f"{field}__contains": 'class="table-wrap"'})
+        .only("pk", field)
+    )
+    batch, changed = [], 0
+    for row in rows.iterator(chunk_size=BOX_BATCH):
+        setattr(row, field, box_tables(getattr(row, field)))
+        batch.append(row)
+        if len(batch) == BOX_BATCH:
+            model.objects.bulk_update(batch, [field])
+            changed, batch = changed + len(batch), []
+    model.objects.bulk_update(batch, [field])
+    return changed + len(batch)

@@ -72,3 +72,49 @@ def test_short_fields_render_inline_and_sanitized():
     blocks = render_inline_markdown("# 제목\n\n- 하나\n- 둘")
     assert "<h1" not in blocks and "<ul" not in blocks and "<p" not in blocks
     assert "제목" in blocks and "하나" in blocks
+
+
+BOX = '<div class="table-wrap" tabindex="0" role="region" aria-label="{}">'
+
+
+def test_each_table_sits_in_a_scroll_box_named_by_its_headings():
+    html = render_markdown(
+        "| 포맷 | **지원 SW** |\n| --- | --- |\n| GGUF | Ollama |\n\n"
+        "<table><tr><td>머리글 없는 표</td></tr></table>"
+    )
+    assert html.startswith(BOX.format("표: 포맷, 지원 SW") + "<table>")
+    # A table written as HTML is boxed too; with no headings, its box is named "표".
+    assert BOX.format("표") + "<table><tbody><tr><td>머리글 없는 표" in html
+    assert html.count("<table>") == html.count("</table></div>") == 2
+
+
+def test_a_table_inside_a_table_gets_a_box_inside_the_outer_box():
+    html = render_markdown("<table><tr><td><table><tr><th>안</th></tr></table></td></tr></table>")
+    assert html == (
+        BOX.format("표")
+        + "<table><tbody><tr><td>"
+        + BOX.format("표: 안")
+        + "<table><tbody><tr><th>안</th></tr></tbody></table></div>"
+        + "</td></tr></tbody></table></div>"
+    )
+
+
+def test_a_heading_cannot_break_out_of_its_box_label():
+    html = render_markdown('| a" onfocus="alert(1) | <b>x</b> |\n| --- | --- |\n| 1 | 2 |')
+    assert html.startswith(BOX.format("표: a&quot; onfocus=&quot;alert(1), x") + "<table>")
+
+
+def test_a_writer_cannot_give_a_box_other_classes_or_roles():
+    html = render_markdown(
+        '<div class="admin-only" role="button" tabindex="-1" aria-label="상자">글</div>'
+        '<div class="table-wrap" role="region" tabindex="0">상자</div>'
+    )
+    assert html == (
+        '<div aria-label="상자">글</div>\n'
+        '<div class="table-wrap" role="region" tabindex="0">상자</div>'
+    )
+
+
+def test_table_text_in_an_attribute_stays_text():
+    html = render_markdown('<a title="<table><img src=x onerror=alert(1)>">링크</a>')
+    assert "table-wrap" not in html and "<img" not in html and "onerror=alert" in html

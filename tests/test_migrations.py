@@ -182,3 +182,44 @@ def test_a_database_seeded_before_the_platform_os_rows_gets_the_seeds_rows():
         assert platform_os() == seeded
     finally:
         migrate(latest())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tables_stored_before_the_scroll_boxes_are_boxed_and_cached_pages_let_go():
+    from community.markdown import render_markdown
+    from community.models import Answer, Post
+    from guide.models import Scenario
+    from pagecache.models import ContentVersion
+
+    call_command("seed", verbosity=0)
+    boxed = render_markdown("| 포맷 | 도구 |\n| --- | --- |\n| GGUF | Ollama |")
+    box = '<div class="table-wrap" tabindex="0" role="region" aria-label="표: 포맷, 도구">'
+    # The HTML as render_markdown made it before the boxes: the table bare.
+    bare = boxed.replace(box, "").replace("</div>", "")
+    assert boxed.startswith(box) and "table-wrap" not in bare
+    try:
+        old = migrate(
+            [
+                ("community", "0019_reference_records_to_guide"),
+                ("guide", "0004_scenario_platform_os"),
+            ]
+        )
+        answers = old.get_model("community", "Answer").objects
+        answer = answers.order_by("pk").first()
+        answers.filter(pk=answer.pk).update(body_html=f"<p>앞</p>{bare}{bare}")
+        old.get_model("community", "Post").objects.filter(pk=answer.post_id).update(body_html=bare)
+        scenarios = old.get_model("guide", "Scenario").objects
+        scenario = scenarios.order_by("pk").first()
+        scenarios.filter(pk=scenario.pk).update(caveat_html=bare)
+        others = Post.objects.exclude(pk=answer.post_id).values_list("pk", "body_html")
+        untouched = dict(others)
+        version = ContentVersion.objects.get().version
+
+        migrate(latest())
+        assert Post.objects.get(pk=answer.post_id).body_html == boxed
+        assert Answer.objects.get(pk=answer.pk).body_html == f"<p>앞</p>{boxed}{boxed}"
+        assert Scenario.objects.get(pk=scenario.pk).caveat_html == boxed
+        assert dict(others) == untouched
+        assert ContentVersion.objects.get().version > version
+    finally:
+        migrate(latest())

@@ -1,0 +1,31 @@
+"""
+Every table in the posts' and answers' stored HTML gets the scroll box that
+render_markdown now puts around it (community.markdown.box_tables), so a table
+written in a post reads on a phone as the site's own tables do. Revisions keep
+the HTML they had. guide 0005 does the same for the reference records' notes.
+"""
+
+from django.db import migrations
+from django.db.models import F
+
+from community.rendered import box_stored_tables
+
+
+def box_tables_of_posts_and_answers(apps, schema_editor):
+    changed = sum(
+        box_stored_tables(apps.get_model("community", name), "body_html")
+        for name in ("Post", "Answer")
+    )
+    if changed:
+        # Cached pages and kept markup hold the HTML as it was.
+        version = apps.get_model("pagecache", "ContentVersion")
+        version.objects.update(version=F("version") + 1)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("community", "0019_reference_records_to_guide"),
+        ("pagecache", "0001_content_version"),
+    ]
+
+    operations = [migrations.RunPython(box_tables_of_posts_and_answers, migrations.RunPython.noop)]
