@@ -27,7 +27,9 @@ class PostArticle:
 
     def __init__(self, post):
         self._post = post
-        self.seconds = settings.FRAGMENT_CACHE_SECONDS if post.is_live else 0
+        # An editor's preview of a draft or a scheduled post.
+        self.is_preview = not post.is_live
+        self.seconds = 0 if self.is_preview else settings.FRAGMENT_CACHE_SECONDS
 
     @cached_property
     def post(self):

@@ -123,14 +123,14 @@ def _post_context(request, slug):
     post = get_object_or_404(
         Post.objects.visible_to(request.user).defer("body", "search_text"), slug=slug
     )
-    return {"post": post, "article": PostArticle(post), "is_preview": not post.is_live}
+    return {"post": post, "article": PostArticle(post)}
 
 
 def _render_post(request, template, context):
     response = render(request, template, context)
-    if context["is_preview"]:
-        # An editor's preview of a draft or a scheduled post: never stored by
-        # the page cache (cached_page keeps only public responses) or a browser.
+    if context["article"].is_preview:
+        # Never stored by the page cache (cached_page keeps only public
+        # responses) or a browser.
         add_never_cache_headers(response)
     return response
 

@@ -95,7 +95,7 @@ def test_synonyms_find_the_other_spelling_and_mark_it(client, db):
 def test_synonym_variants_of_a_query(db):
     make_synonym("라마", "Llama")
     make_synonym("맥", "Mac")
-    variants = Synonym.objects.variants_of
+    variants = search.search_variants
     assert variants("양자화") == ("양자화",)
     assert variants("라마 맥") == ("라마 맥", "Llama 맥", "라마 Mac", "Llama Mac")
     assert variants("라마를") == ("라마를",)  # not a word of the table

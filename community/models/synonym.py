@@ -11,25 +11,14 @@ from django.urls import reverse
 MAX_VARIANTS = 4
 
 
-class SynonymQuerySet(models.QuerySet):
-    def variants_of(self, query):
-        """`query` and its variants (see `variants`), from the synonyms of its words."""
-        folded = {word.casefold() for word in query.split()}
-        rows = (
-            self.annotate(folded_term=Lower("term"))
-            .filter(folded_term__in=folded)
-            .values_list("folded_term", "expansion")
-        )
-        return variants(query, rows)
-
-
 def variants(query, synonyms):
     """
     `query` as typed, then with each word that is a synonym's term replaced by
     its expansion (first one at a time, then all at once), without repeats,
     at most MAX_VARIANTS. "라마 양자화" → "라마 양자화", "Llama 양자화".
     `synonyms` are (term in lower case, expansion) pairs in the table's order;
-    those of other words are passed over.
+    those of other words are passed over. Search reads them from its kept
+    tables (community.search.search_variants).
     """
     words = query.split()
     folded = [word.casefold() for word in words]
@@ -45,7 +34,7 @@ def variants(query, synonyms):
     return tuple(unique[:MAX_VARIANTS])
 
 
-class SynonymManager(models.Manager.from_queryset(SynonymQuerySet)):
+class SynonymManager(models.Manager):
     def get_by_natural_key(self, term, expansion):
         return self.get(term=term, expansion=expansion)
 
