@@ -154,7 +154,9 @@ CACHES = {
         # Each process's pages and kept markup (a post's article, its share
         # data): Django's 300 would hold the pages of about a hundred posts.
         "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
+    },
+    # Markup a template does not keep (pagecache.context_processors.UNKEPT).
+    "unkept": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
 }
 if REDIS_URL:
     CACHES = {
@@ -171,6 +173,7 @@ if REDIS_URL:
             "LOCATION": "local-pages",
             "OPTIONS": {"MAX_ENTRIES": 2000},
         },
+        "unkept": CACHES["unkept"],
     }
 
 # Seconds a public page stays cached; any content save invalidates it sooner.

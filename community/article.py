@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 
 from community.models import Post
 from community.models.post import detail_prefetches
+from pagecache.context_processors import kept_in
 
 RELATED_COUNT = 5
 
@@ -30,6 +31,7 @@ class PostArticle:
         # An editor's preview of a draft or a scheduled post.
         self.is_preview = not post.is_live
         self.seconds = 0 if self.is_preview else settings.FRAGMENT_CACHE_SECONDS
+        self.cache = kept_in(self.seconds)
 
     @cached_property
     def post(self):

@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 
 from community import search
 from community.pagination import Cursor, paginate_newest_first
+from pagecache.context_processors import kept_in
 
 
 class NewestFirstListing:
@@ -26,6 +27,7 @@ class NewestFirstListing:
         self.after = Cursor.parse(params["after"]) if "after" in params else None
         self._posts, self._params, self._sparse = posts, params, sparse
         self.seconds = settings.FRAGMENT_CACHE_SECONDS
+        self.cache = kept_in(self.seconds)
 
     @cached_property
     def page(self):
@@ -52,6 +54,7 @@ class NewestFirstListing:
 
 class SearchListing:
     seconds = 0
+    cache = kept_in(seconds)
     newer_url = older_url = None
 
     def __init__(self, posts, query, params):

@@ -8,7 +8,8 @@ The content version: how an editor's save reaches every server's cached pages.
 2. Cached pages are keyed by the version (pages.py), and so are the pieces of
    markup that every reader shares, which serve the pages no cached page can
    (a signed-in member's, or with the page cache off): a template keeps them with
-   `{% cache fragment_seconds name ... content_version %}` (context_processors.py).
+   `{% cache fragment_seconds name ... content_version using=fragment_cache %}`
+   (context_processors.py).
    A new version is new keys: nothing is deleted, old entries are never found
    again and expire.
 3. Each server process keeps the version in memory, so a cached page costs no

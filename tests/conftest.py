@@ -31,7 +31,10 @@ def _fresh_cache(settings):
     # cover that mode with real server processes.
     from django.core.cache import cache
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "unkept": settings.CACHES["unkept"],
+    }
     cache.clear()
     yield
     cache.clear()

@@ -35,7 +35,8 @@ def test_healthz_reports_a_working_database(client, db):
 def test_healthz_tells_a_missing_cache_from_a_missing_database(client, db, settings, tmp_path):
     with RedisServer(tmp_path) as redis:
         settings.CACHES = {
-            "default": {"BACKEND": "pagecache.backends.RedisCache", "LOCATION": redis.url}
+            **settings.CACHES,
+            "default": {"BACKEND": "pagecache.backends.RedisCache", "LOCATION": redis.url},
         }
         assert client.get("/healthz").json()["cache"] == "ok"
         redis.stop()

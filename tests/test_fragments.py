@@ -97,6 +97,38 @@ def test_an_editors_preview_is_never_kept(editor, db):
     assert Client().get(post.get_modal_url()).status_code == 404
 
 
+@pytest.fixture
+def fragment_calls(monkeypatch):
+    """Every call to the default cache for a kept fragment's key ({% cache %})."""
+    from django.core.cache import caches
+
+    calls = []
+    default = caches["default"]
+    for name in ("get", "set", "delete"):
+        method = getattr(default, name)
+
+        def spy(key, *args, _method=method, _name=name, **kwargs):
+            if key.startswith("template.cache."):
+                calls.append((_name, key))
+            return _method(key, *args, **kwargs)
+
+        monkeypatch.setattr(default, name, spy)
+    return calls
+
+
+def test_markup_that_is_not_kept_costs_no_trip_to_the_cache(client, editor, db, fragment_calls):
+    make_post(title="검색되는 글", body="본문")
+    listed(client, "/community/?q=검색되는")
+    draft = make_post(status=Post.Status.DRAFT, published_at=None)
+    as_editor = Client()
+    as_editor.force_login(editor)
+    as_editor.get(draft.get_absolute_url())
+    assert fragment_calls == []
+    # What is kept still goes to the cache.
+    listed(client)
+    assert ("set", fragment_calls[-1][1]) in fragment_calls
+
+
 def test_turned_off_every_request_renders_the_article(client, settings, db):
     settings.FRAGMENT_CACHE_SECONDS = 0
     post = make_rich_post(answers=1)

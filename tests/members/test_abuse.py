@@ -131,7 +131,8 @@ def test_a_member_can_still_ask_and_answer_while_redis_is_down(
     backends.breaker_for.cache_clear()
     with RedisServer(tmp_path) as redis:
         settings.CACHES = {
-            "default": {"BACKEND": "pagecache.backends.RedisCache", "LOCATION": redis.url}
+            **settings.CACHES,
+            "default": {"BACKEND": "pagecache.backends.RedisCache", "LOCATION": redis.url},
         }
         redis.stop()
         asked = member_client.post(
