@@ -1,8 +1,9 @@
-from django.db import models
+from django.db import models, transaction
+from django.db.models import Max, Min
 
 from community.markdown import box_tables, plain_text, render_inline_markdown, render_markdown
 
-# Rows boxed per query by box_stored_tables.
+# Ids read per query by box_stored_tables.
 BOX_BATCH = 1000
 
 
@@ -68,20 +69,28 @@ def box_stored_tables(model, field):
     """
     Put the scroll box that render_markdown now makes (markdown.box_tables)
     around every table in `field`'s stored HTML, for data migrations: the HTML is
-    boxed as it is, not rendered again from its Markdown, which at a million
-    posts is minutes rather than hours. Returns how many rows changed.
+    boxed as it is, not rendered again from its Markdown. Returns how many rows
+    changed.
+
+    Each batch is a transaction of its own, its rows locked while they are
+    boxed, so a save by an editor in the meantime is neither lost nor kept
+    waiting for the whole table: a million posts and their answers took 22
+    minutes here. A run that stops can be started again; boxed rows are passed over.
     """
-    rows = (
+    unboxed = (
         model.objects.filter(**{f"{field}__contains": "<table>"})
         .exclude(**{f"{field}__contains": 'class="table-wrap"'})
         .only("pk", field)
     )
-    batch, changed = [], 0
-    for row in rows.iterator(chunk_size=BOX_BATCH):
-        setattr(row, field, box_tables(getattr(row, field)))
-        batch.append(row)
-        if len(batch) == BOX_BATCH:
-            model.objects.bulk_update(batch, [field])
-            changed, batch = changed + len(batch), []
-    model.objects.bulk_update(batch, [field])
-    return changed + len(batch)
+    ids = model.objects.aggregate(first=Min("pk"), last=Max("pk"))
+    changed, start = 0, ids["first"]
+    # By ranges of ids, not of unboxed rows: each query reads at most BOX_BATCH
+    # rows, however few of them hold a table (the statement timeout applies here too).
+    while start is not None and start <= ids["last"]:
+        with transaction.atomic():
+            rows = list(unboxed.filter(pk__gte=start, pk__lt=start + BOX_BATCH).select_for_update())
+            for row in rows:
+                setattr(row, field, box_tables(getattr(row, field)))
+            model.objects.bulk_update(rows, [field])
+        changed, start = changed + len(rows), start + BOX_BATCH
+    return changed

@@ -23,6 +23,9 @@ def box_tables_of_posts_and_answers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # A transaction per batch of rows (box_stored_tables), not one for the table.
+    atomic = False
+
     dependencies = [
         ("community", "0019_reference_records_to_guide"),
         ("pagecache", "0001_content_version"),

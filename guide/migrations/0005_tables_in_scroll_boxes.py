@@ -22,6 +22,9 @@ def box_tables_of_notes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # A transaction per batch of rows (box_stored_tables), not one for the table.
+    atomic = False
+
     dependencies = [
         ("guide", "0004_scenario_platform_os"),
         ("pagecache", "0001_content_version"),
