@@ -1,14 +1,19 @@
 """
 The list's filter counts: posts per kind and the most used tags.
 
-Counting reads every published post, so the counts are navigation hints kept in
-the cache on their own and refreshed every few minutes, not on every save.
+Counting reads every published post (0.8 s at a million posts, and several
+seconds when every server process counts at once after a start), so no request
+waits for it: the counts are navigation hints, kept in the cache on their own
+and counted again every few minutes in a thread of the process that found them
+missing or stale, while requests go on with the old counts, or the filters
+without numbers before the first count ends.
 """
 
+import threading
 import time
 
 from django.core.cache import cache
-from django.db import OperationalError, transaction
+from django.db import OperationalError, connections, transaction
 
 from community.models import Post, Tag
 from community.postgres import local_settings
@@ -17,7 +22,8 @@ FACET_TAGS = 12
 # Counting takes 0.8 s at a million posts.
 FACETS_SECONDS = 300
 FACETS_BUDGET_MS = 3000
-NO_FACETS = {"kinds": None, "tags": []}
+# `counted_at` tells one count from the next (the filters' kept markup is keyed by it).
+NO_FACETS = {"kinds": None, "tags": [], "counted_at": None}
 # The value is (facets, fresh until); a key of its own, since a shared cache may
 # still hold values of the earlier format under the old key during a deploy.
 FACETS_KEY = "list-facets"
@@ -29,7 +35,7 @@ def tags_changed(sender, **kwargs):
 
     The counts may wait (FACETS_SECONDS), but a renamed tag would show its old
     name beside list items that show the new one. The old facets stay in use
-    while the next request counts. After the commit: a count started before it
+    while the next count runs. After the commit: a count started before it
     would read the old name and keep it fresh for FACETS_SECONDS. The facets
     live in the shared cache with Redis; with each process's local memory, the
     other processes keep theirs until they are stale.
@@ -45,32 +51,44 @@ def _mark_facets_stale():
 
 def list_facets():
     """
-    Posts per kind and the most used tags, for the list's filters (see FACETS_SECONDS).
+    Posts per kind and the most used tags, for the list's filters, as last
+    counted (see FACETS_SECONDS), or NO_FACETS before the first count ends.
 
-    Once they are older than that, one request counts them again while every
-    other request goes on with the old counts (or none, before the first count
-    ends), and the counting may take at most FACETS_BUDGET_MS: at a million
-    posts it takes 0.8 s when the table is in memory, and several seconds when
-    it is not. Without counts, the filters are shown without numbers ("kinds"
-    is None).
+    Once they are older than that, one request starts a count in the
+    background (FACETS_REFRESHING_KEY keeps it to one), which may take at most
+    FACETS_BUDGET_MS. Without counts, the filters are shown without numbers
+    ("kinds" is None).
     """
     cached = cache.get(FACETS_KEY)
-    stale = None
-    if cached is not None:
-        stale, fresh_until = cached
-        if time.time() < fresh_until:
-            return stale
-    if not cache.add(FACETS_REFRESHING_KEY, True, FACETS_SECONDS):
-        return stale or NO_FACETS  # another request is counting
+    stale = cached is None or time.time() >= cached[1]
+    if stale and cache.add(FACETS_REFRESHING_KEY, True, FACETS_SECONDS):
+        in_background(_count_and_keep)
+        # A count that has ended already (one in the same thread does) is used at once.
+        cached = cache.get(FACETS_KEY) or cached
+    return cached[0] if cached is not None else NO_FACETS
+
+
+def in_background(function):
+    """Run `function` in a thread of this process, with database connections of its own."""
+
+    def run():
+        try:
+            function()
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=run, name="list-facets", daemon=True).start()
+
+
+def _count_and_keep():
     try:
         facets = _count_facets()
     except OperationalError:
         # Out of time: the counting key stays, so nobody tries again for a while.
-        return stale or NO_FACETS
-    # Kept until replaced: stale counts are better than counting on every miss.
+        return
+    # Kept until replaced: stale counts are better than none.
     cache.set(FACETS_KEY, (facets, time.time() + FACETS_SECONDS), None)
     cache.delete(FACETS_REFRESHING_KEY)
-    return facets
 
 
 def _count_facets():
@@ -78,4 +96,5 @@ def _count_facets():
         return {
             "kinds": Post.objects.published().kind_counts(),
             "tags": list(Tag.objects.with_published_counts()[:FACET_TAGS]),
+            "counted_at": time.time(),
         }

@@ -8,7 +8,6 @@ from django.http import FileResponse, Http404, HttpResponseServerError, JsonResp
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
-from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -75,8 +74,9 @@ def _community_list(request, tag=None):
         "kind": kind,
         "tag": tag,
         "query": query,
-        # Read only when the filter chips are not kept already (the template).
-        "facets": SimpleLazyObject(lambda: _facets(tag, query)),
+        # As last counted, outside requests (community/facets.py); the filters'
+        # kept markup is keyed by when.
+        "facets": _facets(tag, query),
         "kinds": KIND_CHOICES,
     }
     try:
@@ -86,7 +86,12 @@ def _community_list(request, tag=None):
             listing = NewestFirstListing(posts, params, sparse=tag is not None)
     except InvalidCursor as error:
         return bad_request(request, str(error))
-    return render(request, "community/post_list.html", {**context, "listing": listing})
+    response = render(request, "community/post_list.html", {**context, "listing": listing})
+    if context["facets"]["counted_at"] is None:
+        # The filters without numbers, before the first count ends (after a
+        # start): not kept by the page cache, so the next request has them.
+        add_never_cache_headers(response)
+    return response
 
 
 def _facets(tag, query):

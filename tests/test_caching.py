@@ -1,5 +1,6 @@
 """Public pages are cached, and any editor's save shows on the very next request."""
 
+import threading
 import time
 from datetime import timedelta
 
@@ -14,6 +15,8 @@ from pagecache.models import ContentVersion
 from tests.factories import make_answer, make_correction, make_post, make_tag
 from tests.test_public_pages import FACET_QUERIES
 
+# The real one: tests/conftest.py counts in the request in every other test.
+COUNT_IN_A_THREAD = facets.in_background
 PAGES = ["/", "/community/", "/guide/", "POST", "MODAL", "/sitemap.xml", "/sitemap-posts.xml"]
 
 
@@ -180,6 +183,47 @@ def test_stale_facet_counts_are_counted_again_by_one_request_only(
     assert waiting[-1] == first  # the old counts, at once
     with django_assert_num_queries(0):
         assert facets.list_facets()["kinds"] == {"info": 1, "question": 1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_request_waits_for_the_facets_to_be_counted(monkeypatch, django_assert_num_queries):
+    monkeypatch.setattr(facets, "in_background", COUNT_IN_A_THREAD)
+    make_post(kind="info")
+    counting, go_on = threading.Event(), threading.Event()
+    counts = facets._count_facets
+
+    def slow_count():
+        counting.set()
+        go_on.wait(10)
+        return counts()
+
+    monkeypatch.setattr(facets, "_count_facets", slow_count)
+    with django_assert_num_queries(0):
+        assert facets.list_facets() == facets.NO_FACETS  # at once: the count runs elsewhere
+    assert counting.wait(10)
+    assert facets.list_facets() == facets.NO_FACETS  # and only one count runs
+    go_on.set()
+    deadline = time.monotonic() + 10
+    while facets.list_facets()["kinds"] is None:
+        assert time.monotonic() < deadline, "the count in its thread never ended"
+        time.sleep(0.02)
+    assert facets.list_facets()["kinds"] == {"info": 1}
+
+
+def test_the_list_before_the_first_count_is_not_kept_and_the_next_has_the_numbers(
+    client, db, monkeypatch
+):
+    make_post(kind="info")
+    waiting = []
+    monkeypatch.setattr(facets, "in_background", waiting.append)
+    before = client.get("/community/")
+    assert 'class="count"' not in before.content.decode()  # the filters, without numbers
+    assert "no-store" in before["Cache-Control"]
+    assert len(waiting) == 1
+    waiting.pop()()  # the count ends
+    after = client.get("/community/").content.decode()
+    assert '정보 <span class="count">1</span>' in after
+    assert client.get("/community/").content.decode() == after  # kept from now on
 
 
 def test_a_cached_page_is_served_before_url_dispatch_with_every_header(client, seeded):
