@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps_views
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.views.decorators.http import require_GET, require_safe
 from django.views.generic import RedirectView, TemplateView
@@ -12,7 +12,17 @@ from community import views as community_views
 from community.sitemaps import SITEMAPS
 from pagecache.pages import cached_page
 
+# The reference records' admin pages before they moved from `community` to
+# `guide` (community 0019): editors' bookmarks and old links still lead there.
+MOVED_TO_GUIDE = "formatprofile|software|hardwaretier|scenario|quantization|modelpreset"
+
 urlpatterns = [
+    re_path(
+        rf"^admin/community/(?P<model>{MOVED_TO_GUIDE})/(?P<rest>.*)$",
+        RedirectView.as_view(
+            url="/admin/guide/%(model)s/%(rest)s", permanent=True, query_string=True
+        ),
+    ),
     path("admin/", admin.site.urls),
     # The paths markdownx's editor posts to (settings.MARKDOWNX_URLS_PATH and
     # MARKDOWNX_UPLOAD_URLS_PATH), served by our staff-only views.

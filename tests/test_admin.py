@@ -441,3 +441,21 @@ def test_the_correction_picker_offers_no_correction_in_korean(editor_client):
     answer = make_answer(make_post())
     html = editor_client.get(f"/admin/community/answer/{answer.pk}/change/").content.decode()
     assert '<option value="" selected>고르지 않음</option>' in html
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/admin/community/formatprofile/", "/admin/guide/formatprofile/"),
+        (
+            "/admin/community/scenario/3/change/?_changelist_filters=q%3D1",
+            "/admin/guide/scenario/3/change/?_changelist_filters=q%3D1",
+        ),
+        ("/admin/community/modelpreset/add/", "/admin/guide/modelpreset/add/"),
+    ],
+)
+def test_the_reference_records_old_admin_addresses_lead_to_their_new_ones(admin_client, old, new):
+    response = admin_client.get(old)
+    assert response.status_code == 301 and response["Location"] == new
+    # What stayed in community is still served there.
+    assert admin_client.get("/admin/community/post/").status_code == 200
