@@ -85,6 +85,7 @@ ALLOWED_ATTRIBUTES = {
 }
 # The only values the fixed attributes of a table's box may have.
 TABLE_BOX = {"class": "table-wrap", "tabindex": "0", "role": "region"}
+TABLE_BOX_ATTRIBUTES = " ".join(f'{name}="{value}"' for name, value in TABLE_BOX.items())
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 
 
@@ -179,9 +180,6 @@ def box_tables(html: str) -> str:
         elif part == "</table>":
             parts[i] = "</table></div>"
     return sanitize_html("".join(parts))
-
-
-TABLE_BOX_ATTRIBUTES = " ".join(f'{name}="{value}"' for name, value in TABLE_BOX.items())
 
 
 def table_label(table_html: str) -> str:

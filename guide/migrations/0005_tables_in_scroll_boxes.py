@@ -4,21 +4,18 @@ every stored table gets its scroll box (community.markdown.box_tables).
 """
 
 from django.db import migrations
-from django.db.models import F
 
 from community.rendered import box_stored_tables
 
-NOTES = {"FormatProfile": "tip_html", "HardwareTier": "rationale_html", "Scenario": "caveat_html"}
+NOTES = {
+    "guide.FormatProfile": "tip_html",
+    "guide.HardwareTier": "rationale_html",
+    "guide.Scenario": "caveat_html",
+}
 
 
 def box_tables_of_notes(apps, schema_editor):
-    changed = sum(
-        box_stored_tables(apps.get_model("guide", name), field) for name, field in NOTES.items()
-    )
-    if changed:
-        # Cached pages and kept markup hold the HTML as it was.
-        version = apps.get_model("pagecache", "ContentVersion")
-        version.objects.update(version=F("version") + 1)
+    box_stored_tables(apps, NOTES)
 
 
 class Migration(migrations.Migration):
