@@ -12,10 +12,13 @@ class CommunityConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from community.facets import tags_changed
-        from community.models import Post, Tag
+        from community.models import FacetCounts, Post, Tag
         from pagecache.models import watch_content
 
-        watch_content(self.get_models(), next_change=Post.objects.next_publication_date)
+        # The filters' counts are not content: their kept markup is keyed by
+        # when they were counted, and a count must not let every page go.
+        content = [model for model in self.get_models() if model is not FacetCounts]
+        watch_content(content, next_change=Post.objects.next_publication_date)
         post_save.connect(tags_changed, sender=Tag, dispatch_uid="facets-tag")
         post_delete.connect(tags_changed, sender=Tag, dispatch_uid="facets-d-tag")
         post_save.connect(no_revision_for_fixture_rows, dispatch_uid="fixture-rows")

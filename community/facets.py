@@ -1,12 +1,18 @@
 """
 The list's filter counts: posts per kind and the most used tags.
 
-Counting reads every published post (0.8 s at a million posts, and several
-seconds when every server process counts at once after a start), so no request
+Counting reads every published post (0.8 s at a million posts), so no request
 waits for it: the counts are navigation hints, kept in the cache on their own
 and counted again every few minutes in a thread of the process that found them
 missing or stale, while requests go on with the old counts, or the filters
 without numbers before the first count ends.
+
+The counts are kept in the database too (`FacetCounts`), and the thread
+starts there: the first process to find them stale counts, holding the row,
+and the others wait for its counts instead of counting again. Four server
+processes counting at once after a start took several seconds on two cores,
+with every request queued behind them; a restarted server reads the counts
+it had.
 """
 
 import threading
@@ -15,7 +21,7 @@ import time
 from django.core.cache import cache
 from django.db import OperationalError, connections, transaction
 
-from community.models import Post, Tag
+from community.models import FacetCounts, Post, Tag
 from community.postgres import local_settings
 
 FACET_TAGS = 12
@@ -38,12 +44,13 @@ def tags_changed(sender, **kwargs):
     while the next count runs. After the commit: a count started before it
     would read the old name and keep it fresh for FACETS_SECONDS. The facets
     live in the shared cache with Redis; with each process's local memory, the
-    other processes keep theirs until they are stale.
+    other processes keep theirs until they are stale, then count again.
     """
     transaction.on_commit(_mark_facets_stale)
 
 
 def _mark_facets_stale():
+    FacetCounts.objects.update(recount=True)
     cached = cache.get(FACETS_KEY)
     if cached is not None:
         cache.set(FACETS_KEY, (cached[0], 0), None)
@@ -82,13 +89,28 @@ def in_background(function):
 
 def _count_and_keep():
     try:
-        facets = _count_facets()
+        facets, counted_at = _shared_counts()
     except OperationalError:
         # Out of time: the counting key stays, so nobody tries again for a while.
         return
-    # Kept until replaced: stale counts are better than none.
-    cache.set(FACETS_KEY, (facets, time.time() + FACETS_SECONDS), None)
+    # Kept until replaced: stale counts are better than none. Fresh for as long
+    # as the shared ones are, which another process may have counted earlier.
+    cache.set(FACETS_KEY, (facets, counted_at + FACETS_SECONDS), None)
     cache.delete(FACETS_REFRESHING_KEY)
+
+
+def _shared_counts():
+    """The counts in the database, counted again first if they are stale, and
+    when they were counted."""
+    with transaction.atomic():
+        # The same two statements whether the row exists or not (a flushed database).
+        FacetCounts.objects.bulk_create([FacetCounts(pk=1)], ignore_conflicts=True)
+        # A process that finds the counts stale while another counts them
+        # waits here, then finds them fresh.
+        counts = FacetCounts.objects.select_for_update().get(pk=1)
+        if not counts.is_fresh(FACETS_SECONDS):
+            counts.record(_count_facets())
+        return counts.facets, counts.counted_at.timestamp()
 
 
 def _count_facets():

@@ -5,11 +5,12 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.db import OperationalError
+from django.core.cache import cache
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from community import facets, services
-from community.models import Post
+from community.models import FacetCounts, Post
 from guide.models import FormatProfile
 from pagecache.models import ContentVersion
 from tests.factories import make_answer, make_correction, make_post, make_tag
@@ -208,6 +209,57 @@ def test_no_request_waits_for_the_facets_to_be_counted(monkeypatch, django_asser
         assert time.monotonic() < deadline, "the count in its thread never ended"
         time.sleep(0.02)
     assert facets.list_facets()["kinds"] == {"info": 1}
+
+
+def test_a_process_without_counts_takes_those_another_counted(db, monkeypatch):
+    make_post(kind="info").tags.add(make_tag(name="GGUF"))
+    counted = facets.list_facets()
+    cache.clear()  # as another process's local memory starts
+
+    def count_again():
+        raise AssertionError("counted again, though the shared counts are fresh")
+
+    monkeypatch.setattr(facets, "_count_facets", count_again)
+    shared = facets.list_facets()
+    assert shared["kinds"] == counted["kinds"] == {"info": 1}
+    assert shared["counted_at"] == counted["counted_at"]
+    assert [(t.pk, t.slug, t.name, t.post_count) for t in shared["tags"]] == [
+        (t.pk, t.slug, t.name, t.post_count) for t in counted["tags"]
+    ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no row locks")
+@pytest.mark.django_db(transaction=True)
+def test_processes_that_find_the_counts_stale_together_count_once(monkeypatch):
+    make_post(kind="info")
+    facets._shared_counts()
+    FacetCounts.objects.update(recount=True)  # as a tag's change leaves them
+    counts, counted, first_counting = facets._count_facets, [], threading.Event()
+
+    def slow_count():
+        counted.append(threading.current_thread().name)
+        first_counting.set()
+        time.sleep(0.5)  # the second process arrives meanwhile
+        return counts()
+
+    monkeypatch.setattr(facets, "_count_facets", slow_count)
+    results = {}
+
+    def process(name):
+        try:
+            results[name] = facets._shared_counts()
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=process, args=("first",), name="first")
+    first.start()
+    assert first_counting.wait(10)
+    second = threading.Thread(target=process, args=("second",), name="second")
+    second.start()
+    first.join(10), second.join(10)
+    assert counted == ["first"]
+    assert results["second"][1] == results["first"][1]  # the first one's counts
+    assert results["second"][0]["kinds"] == {"info": 1}
 
 
 def test_the_list_before_the_first_count_is_not_kept_and_the_next_has_the_numbers(
