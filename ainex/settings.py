@@ -157,6 +157,14 @@ CACHES = {
     },
     # Markup a template does not keep (pagecache.context_processors.UNKEPT).
     "unkept": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    # Each process's kept search results (community/listing.py), apart from the
+    # pages: every query is an address of its own, and a stream of new ones must
+    # not push the posts' pages out. A page of results is 20 to 40 kB.
+    "searches": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "searches",
+        "OPTIONS": {"MAX_ENTRIES": 250},
+    },
 }
 if REDIS_URL:
     CACHES = {
@@ -174,6 +182,7 @@ if REDIS_URL:
             "OPTIONS": {"MAX_ENTRIES": 2000},
         },
         "unkept": CACHES["unkept"],
+        "searches": CACHES["searches"],
     }
 
 # Seconds a public page stays cached; any content save invalidates it sooner.

@@ -2,11 +2,11 @@
 A page of the community list, as its template reads it: the newest posts from
 a cursor, or a search's results.
 
-A newest-first page is the same for every reader of its address until content
-changes, so the template keeps its markup (`{% cache %}`, keyed by the address
-and the content version; pagecache/context_processors.py) and reads the page
-only when that is missing: `NewestFirstListing.page` is read on first use. A
-search is read at once and never kept: each query is its own page.
+A page is the same for every reader of its address until content changes, so
+the template keeps its markup (`{% cache %}`, keyed by the address and the
+content version; pagecache/context_processors.py) and reads the page only when
+that is missing: `page` is read on first use. A search's pages are kept apart
+(the "searches" cache, of a bounded size): each query is an address of its own.
 """
 
 from django.conf import settings
@@ -53,19 +53,32 @@ class NewestFirstListing:
 
 
 class SearchListing:
-    seconds = 0
-    cache = kept_in(seconds)
+    """The page of a search for `query` in `posts` (a queryset of published
+    posts) that `params` ask for."""
+
     newer_url = older_url = None
 
     def __init__(self, posts, query, params):
         cursor = params.get("cursor")
-        self.page = search.search_page(
-            posts,
-            query,
-            cursor=search.SearchCursor.parse(cursor) if cursor else None,
+        # Parsed now, as NewestFirstListing's cursors are.
+        self.cursor = search.SearchCursor.parse(cursor) if cursor else None
+        self._posts, self._query, self._params = posts, query, params
+        self.seconds = settings.FRAGMENT_CACHE_SECONDS
+        self.cache = kept_in(self.seconds, "searches")
+
+    @cached_property
+    def page(self):
+        # Built here, as NewestFirstListing's query is: only when not kept.
+        return search.search_page(
+            self._posts.for_search(),
+            self._query,
+            cursor=self.cursor,
             size=settings.COMMUNITY_PAGE_SIZE,
         )
-        self.more_url = with_paging(params, cursor=self.page.more) if self.page.more else None
+
+    @property
+    def more_url(self):
+        return with_paging(self._params, cursor=self.page.more) if self.page.more else None
 
 
 def with_paging(params, **changes):

@@ -81,7 +81,7 @@ def _community_list(request, tag=None):
     }
     try:
         if query:
-            listing = SearchListing(posts.for_search(), query, params)
+            listing = SearchListing(posts, query, params)
         else:
             listing = NewestFirstListing(posts, params, sparse=tag is not None)
     except InvalidCursor as error:

@@ -8,9 +8,10 @@ from pagecache.models import ContentVersion
 UNKEPT = "unkept"
 
 
-def kept_in(seconds):
-    """The cache that `{% cache seconds ... using=... %}` keeps markup in."""
-    return "default" if seconds else UNKEPT
+def kept_in(seconds, cache="default"):
+    """The cache that `{% cache seconds ... using=... %}` keeps markup in:
+    `cache`, or none when `seconds` is 0."""
+    return cache if seconds else UNKEPT
 
 
 def fragments(request):

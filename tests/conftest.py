@@ -39,15 +39,18 @@ def _fresh_cache(settings):
     # transactions never commit, so the after-commit announcement of the shared
     # (Redis) mode cannot run here. tests/test_scale_out.py and test_faults.py
     # cover that mode with real server processes.
-    from django.core.cache import cache
+    from django.core.cache import caches
 
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "unkept": settings.CACHES["unkept"],
+        "searches": settings.CACHES["searches"],
     }
-    cache.clear()
+    caches["default"].clear()
+    caches["searches"].clear()
     yield
-    cache.clear()
+    caches["default"].clear()
+    caches["searches"].clear()
 
 
 @pytest.fixture(scope="session")

@@ -116,15 +116,19 @@ def fragment_calls(monkeypatch):
     return calls
 
 
-def test_markup_that_is_not_kept_costs_no_trip_to_the_cache(client, editor, db, fragment_calls):
+def test_markup_that_is_not_kept_costs_no_trip_to_the_cache(
+    client, editor, db, settings, fragment_calls
+):
     make_post(title="검색되는 글", body="본문")
-    listed(client, "/community/?q=검색되는")
     draft = make_post(status=Post.Status.DRAFT, published_at=None)
     as_editor = Client()
     as_editor.force_login(editor)
-    as_editor.get(draft.get_absolute_url())
+    as_editor.get(draft.get_absolute_url())  # an editor's preview
+    settings.FRAGMENT_CACHE_SECONDS = 0
+    listed(client, "/community/?q=검색되는")
     assert fragment_calls == []
     # What is kept still goes to the cache.
+    settings.FRAGMENT_CACHE_SECONDS = 600
     listed(client)
     assert ("set", fragment_calls[-1][1]) in fragment_calls
 
@@ -198,12 +202,27 @@ def test_a_bad_cursor_is_still_a_400(client, db):
     assert client.get("/community/?before=nonsense").status_code == 400
 
 
-def test_a_search_is_never_kept(client, db):
+def test_a_search_is_kept_per_version_apart_from_the_pages(client, db, django_assert_num_queries):
     post = make_post(title="검색되는 글", body="본문")
-    assert post.get_absolute_url() in listed(client, "/community/?q=검색되는")
-    # Changed without a save: only a kept page would still show it.
+    listed(client)  # the facets counted
+    first = listed(client, "/community/?q=검색되는")
+    assert post.get_absolute_url() in first
+    with django_assert_num_queries(1):  # the content version
+        assert listed(client, "/community/?q=검색되는") == first
+    assert any(key.startswith("template.cache.post_list_page") for key in searches_keys())
+    # Changed without a save, the kept page stands; a save shows on the next request.
     Post.objects.filter(pk=post.pk).update(title="바뀐 글", search_text="바뀐 글")
-    assert post.get_absolute_url() not in listed(client, "/community/?q=검색되는")
+    assert post.get_absolute_url() in listed(client, "/community/?q=검색되는")
+    newer = make_post(title="새로 검색되는 글")
+    html = listed(client, "/community/?q=검색되는")
+    assert newer.get_absolute_url() in html and post.get_absolute_url() not in html
+
+
+def searches_keys():
+    from django.core.cache import caches
+
+    # LocMemCache's keys carry its prefix and version: ":1:template.cache…".
+    return [key.split(":", 2)[2] for key in caches["searches"]._cache]
 
 
 def test_a_search_never_gets_the_filter_chips_kept_for_the_list(client, db):
