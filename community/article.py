@@ -7,20 +7,45 @@ kept as a template fragment (`{% cache %}`) keyed by the post and the content
 version (pagecache/context_processors.py): a save anywhere moves the version,
 and the next request renders afresh. That is what makes the page cheap where
 the page cache cannot serve it: a signed-in member's requests, and the page
-cache turned off. With the fragment there, a request runs one query, for the
-post's own row; only a miss loads the answers, links and related posts. An
-editor's preview of a post readers cannot see yet is never kept.
+cache turned off. The post's own row, which the page's head and the
+fragment's key need, is kept beside it (`post_to_open`): with both there, a
+request reads only the content version, and only a miss loads the row, the
+answers, links and related posts. An editor's preview of a post readers cannot
+see yet is never kept.
 """
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import prefetch_related_objects
+from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 
 from community.models import Post
 from community.models.post import detail_prefetches
 from pagecache.context_processors import kept_in
+from pagecache.models import ContentVersion
 
 RELATED_COUNT = 5
+
+
+def post_to_open(user, slug):
+    """
+    The post at `slug` that `user` may open (its row, without the texts only
+    search reads), or a 404. A live post's row is the same for every reader
+    until a save moves the content version, so it is kept per version, as
+    the article is; a post that is not live (an editor's preview) is read
+    every time, and so is every post when fragments are not kept.
+    """
+    kept = caches[kept_in(settings.FRAGMENT_CACHE_SECONDS)]
+    key = f"post-row:{ContentVersion.current()}:{slug}"
+    post = kept.get(key)
+    if post is None:
+        post = get_object_or_404(
+            Post.objects.visible_to(user).defer("body", "search_text"), slug=slug
+        )
+        if post.is_live:
+            kept.set(key, post, settings.FRAGMENT_CACHE_SECONDS)
+    return post
 
 
 class PostArticle:

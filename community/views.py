@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from community import search
-from community.article import PostArticle
+from community.article import PostArticle, post_to_open
 from community.facets import list_facets
 from community.images import CONTENT_TYPES, STORED_NAME
 from community.listing import NewestFirstListing, SearchListing, query_string
@@ -123,11 +123,9 @@ def tag_detail(request, slug):
 
 
 def _post_context(request, slug):
-    # The row alone: the article's answers, links and related posts are read
-    # only when its cached fragment is missing (community/article.py).
-    post = get_object_or_404(
-        Post.objects.visible_to(request.user).defer("body", "search_text"), slug=slug
-    )
+    # The row alone, and kept: the article's answers, links and related posts
+    # are read only when its kept fragment is missing (community/article.py).
+    post = post_to_open(request.user, slug)
     return {"post": post, "article": PostArticle(post)}
 
 

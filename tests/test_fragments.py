@@ -14,8 +14,8 @@ from tests.factories import make_answer, make_format, make_post, make_rich_post,
 from tests.members.conftest import make_member, signed_in
 from tests.test_public_pages import DETAIL_QUERIES, LIST_QUERIES, build_posts
 
-# The content version and the post's own row.
-ARTICLE_CACHED_QUERIES = 2
+# The content version: the post's row is kept beside its article.
+ARTICLE_CACHED_QUERIES = 1
 
 
 @pytest.fixture(autouse=True)
@@ -41,6 +41,26 @@ def test_the_page_and_the_dialog_share_one_rendered_article(
         again = client.get(post.get_absolute_url())
     assert dialog.content.decode().strip() in page.content.decode()
     assert again.content == page.content
+
+
+def test_a_preview_is_never_kept_for_readers_and_a_withdrawn_post_is_gone_at_once(
+    client, editor, db
+):
+    draft = make_post(title="아직 초안", status=Post.Status.DRAFT, published_at=None)
+    as_editor = Client()
+    as_editor.force_login(editor)
+    assert "아직 초안" in as_editor.get(draft.get_absolute_url()).content.decode()
+    # The editor's preview left nothing a reader could be served from.
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(draft.get_modal_url()).status_code == 404
+
+    live = make_post(title="곧 내릴 글")
+    assert client.get(live.get_absolute_url()).status_code == 200  # its row kept
+    live.status = Post.Status.DRAFT
+    live.save()
+    assert client.get(live.get_absolute_url()).status_code == 404
+    assert client.get(live.get_modal_url()).status_code == 404
+    assert "곧 내릴 글" in as_editor.get(live.get_absolute_url()).content.decode()
 
 
 def test_a_member_is_served_the_same_article_with_their_own_menu(client, seeded):

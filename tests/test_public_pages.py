@@ -63,9 +63,9 @@ def test_post_page_and_partial_query_counts_are_fixed(client, seeded, n, django_
     post = build_posts(n)[-1]
     with django_assert_num_queries(DETAIL_QUERIES):
         assert client.get(post.get_absolute_url()).status_code == 200
-    # The article rendered for the page: the version and the post's row
-    # (tests/test_article_cache.py).
-    with django_assert_num_queries(2):
+    # The article and the post's row kept for the page: the version alone
+    # (tests/test_fragments.py).
+    with django_assert_num_queries(1):
         assert client.get(post.get_modal_url()).status_code == 200
     # Served from the page cache: only the content version is read.
     with django_assert_num_queries(1):
