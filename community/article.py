@@ -15,7 +15,6 @@ see yet is never kept.
 """
 
 from django.conf import settings
-from django.core.cache import caches
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -23,7 +22,7 @@ from django.utils.functional import cached_property
 from community.models import Post
 from community.models.post import detail_prefetches
 from pagecache.context_processors import kept_in
-from pagecache.models import ContentVersion
+from pagecache.kept import kept_row
 
 RELATED_COUNT = 5
 
@@ -32,20 +31,18 @@ def post_to_open(user, slug):
     """
     The post at `slug` that `user` may open (its row, without the texts only
     search reads), or a 404. A live post's row is the same for every reader
-    until a save moves the content version, so it is kept per version, as
-    the article is; a post that is not live (an editor's preview) is read
-    every time, and so is every post when fragments are not kept.
+    until a save, so it is kept as the article is; a post that is not live (an
+    editor's preview) is read every time, and leaves nothing a reader could be
+    served.
     """
-    kept = caches[kept_in(settings.FRAGMENT_CACHE_SECONDS)]
-    key = f"post-row:{ContentVersion.current()}:{slug}"
-    post = kept.get(key)
-    if post is None:
-        post = get_object_or_404(
+    return kept_row(
+        "post",
+        slug,
+        lambda: get_object_or_404(
             Post.objects.visible_to(user).defer("body", "search_text"), slug=slug
-        )
-        if post.is_live:
-            kept.set(key, post, settings.FRAGMENT_CACHE_SECONDS)
-    return post
+        ),
+        keep=lambda post: post.is_live,
+    )
 
 
 class PostArticle:

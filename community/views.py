@@ -20,6 +20,7 @@ from community.listing import NewestFirstListing, SearchListing, query_string
 from community.models import Post, Tag
 from community.pagination import InvalidCursor
 from community.timeline import post_timeline
+from pagecache.kept import kept_row
 from pagecache.pages import cached_page
 
 HOME_LATEST_COUNT = 5
@@ -119,7 +120,8 @@ def post_list(request):
 @require_safe
 @cached_page(query=LIST_QUERY)
 def tag_detail(request, slug):
-    return _community_list(request, tag=get_object_or_404(Tag, slug=slug))
+    tag = kept_row("tag", slug, lambda: get_object_or_404(Tag, slug=slug))
+    return _community_list(request, tag=tag)
 
 
 def _post_context(request, slug):

@@ -179,6 +179,20 @@ def test_a_page_of_the_list_is_rendered_once_per_version(client, seeded, django_
     assert again == first
 
 
+def test_a_kept_tag_page_reads_only_the_version_and_a_renamed_tag_shows_at_once(
+    client, db, django_assert_num_queries
+):
+    tag = make_tag(name="서빙")
+    make_post(title="서빙 이야기").tags.add(tag)
+    first = listed(client, tag.get_absolute_url())
+    with django_assert_num_queries(1):  # the tag's row is kept with the page
+        assert listed(client, tag.get_absolute_url()) == first
+    tag.name = "서빙-엔진"
+    tag.save()
+    html = listed(client, tag.get_absolute_url())
+    assert "<h1>#서빙-엔진</h1>" in html and "#서빙<" not in html
+
+
 def test_a_member_gets_the_list_readers_get_with_their_own_menu(client, db):
     make_post(title="모두가 보는 글")
     member = make_member("하은")
