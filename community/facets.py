@@ -89,28 +89,23 @@ def in_background(function):
 
 def _count_and_keep():
     try:
-        facets, counted_at = _shared_counts()
+        facets = _shared_counts()
     except OperationalError:
         # Out of time: the counting key stays, so nobody tries again for a while.
         return
     # Kept until replaced: stale counts are better than none. Fresh for as long
     # as the shared ones are, which another process may have counted earlier.
-    cache.set(FACETS_KEY, (facets, counted_at + FACETS_SECONDS), None)
+    cache.set(FACETS_KEY, (facets, facets["counted_at"] + FACETS_SECONDS), None)
     cache.delete(FACETS_REFRESHING_KEY)
 
 
 def _shared_counts():
-    """The counts in the database, counted again first if they are stale, and
-    when they were counted."""
+    """The counts in the database, counted again first if they are stale."""
     with transaction.atomic():
-        # The same two statements whether the row exists or not (a flushed database).
-        FacetCounts.objects.bulk_create([FacetCounts(pk=1)], ignore_conflicts=True)
-        # A process that finds the counts stale while another counts them
-        # waits here, then finds them fresh.
-        counts = FacetCounts.objects.select_for_update().get(pk=1)
+        counts = FacetCounts.locked()
         if not counts.is_fresh(FACETS_SECONDS):
             counts.record(_count_facets())
-        return counts.facets, counts.counted_at.timestamp()
+        return counts.facets
 
 
 def _count_facets():

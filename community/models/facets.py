@@ -16,6 +16,8 @@ class FacetCounts(models.Model):
     server start with the counts it had.
     """
 
+    SINGLETON_ID = 1
+
     counted_at = models.DateTimeField(null=True)
     # {kind: number of posts}; null until the first count.
     kinds = models.JSONField(null=True)
@@ -30,6 +32,15 @@ class FacetCounts(models.Model):
 
     def __str__(self):
         return f"목록 필터 집계 ({self.counted_at or '아직 없음'})"
+
+    @classmethod
+    def locked(cls):
+        """The row, made if it is missing, locked until the transaction ends: a
+        process that wants it while another counts waits for those counts."""
+        # Not get_or_create: the same two statements whether the row exists or
+        # not (a flushed database), where get_or_create takes three more once.
+        cls.objects.bulk_create([cls(pk=cls.SINGLETON_ID)], ignore_conflicts=True)
+        return cls.objects.select_for_update().get(pk=cls.SINGLETON_ID)
 
     def is_fresh(self, seconds):
         return (
