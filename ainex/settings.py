@@ -122,10 +122,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Each server process keeps its connection between requests, and checks it
-    # before the first query of each request (one round trip): a connection that
-    # died (the server restarted) is replaced there, instead of failing a
-    # request. While the server is down, a request fails at once (refused) or
-    # after connect_timeout, with the 503 page; it is back on the next request.
+    # before the first query of each request (without a round trip: see
+    # database/postgresql/base.py): a connection that died (the server
+    # restarted) is replaced there, instead of failing a request. While the
+    # server is down, a request fails at once (refused) or after
+    # connect_timeout, with the 503 page; it is back on the next request.
+    DATABASES["default"]["ENGINE"] = "database.postgresql"
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "600"))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"]["OPTIONS"] = {

@@ -11,8 +11,10 @@ import sys
 import time
 import urllib.parse
 import uuid
+from unittest import mock
 
 import pytest
+from django.db import connection, connections
 
 from pagecache.models import KNOWN_SECONDS
 from scripts.local_server import gunicorn
@@ -259,3 +261,28 @@ def test_a_server_cuts_off_a_long_statement_and_an_operators_command_does_not():
     # manage.py sets no limit unless told: migrations may take minutes.
     env.pop("DATABASE_STATEMENT_TIMEOUT_MS")
     assert manage(env, "shell", "-v0", "-c", sleep).strip() == "finished"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL backend's check")
+@pytest.mark.django_db
+def test_a_dropped_connection_is_found_before_a_request_uses_it_without_a_round_trip():
+    kept = connections.create_connection("default")  # as a server process keeps its own
+    try:
+        kept.ensure_connection()
+        # A live idle connection: nothing to read, and nothing asked of the server.
+        with mock.patch.object(kept.connection, "cursor", side_effect=AssertionError("a query")):
+            assert kept.is_usable()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [kept.connection.info.backend_pid])
+        # The server's goodbye arrives on the socket at once; allow the machine a moment.
+        deadline = time.monotonic() + 5
+        while kept.is_usable():
+            assert time.monotonic() < deadline, "the dropped connection still looked usable"
+            time.sleep(0.01)
+        # Where Django's health check runs, at a request's first query: replaced, not failed.
+        kept.health_check_enabled, kept.health_check_done = True, False
+        with kept.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            assert cursor.fetchone() == (1,)
+    finally:
+        kept.close()
