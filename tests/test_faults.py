@@ -270,7 +270,11 @@ def test_a_dropped_connection_is_found_before_a_request_uses_it_without_a_round_
     try:
         kept.ensure_connection()
         # A live idle connection: nothing to read, and nothing asked of the server.
-        with mock.patch.object(kept.connection, "cursor", side_effect=AssertionError("a query")):
+        asked = AssertionError("a query")
+        with (
+            mock.patch.object(kept.connection, "cursor", side_effect=asked),
+            mock.patch.object(kept.connection, "execute", side_effect=asked),
+        ):
             assert kept.is_usable()
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_terminate_backend(%s)", [kept.connection.info.backend_pid])
