@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    # For its clearsessions command; the sessions are members.Session.
     "django.contrib.sessions",
     "django.contrib.messages",
     # Before staticfiles, so that runserver serves static files as production does.
@@ -82,7 +83,8 @@ MIDDLEWARE = [
     # does not run for them (see pagecache/pages.py).
     "pagecache.pages.CachedPageMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, reading the user with the session row (members/auth.py).
+    "members.auth.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -199,9 +201,10 @@ FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "600"))
 AUTHENTICATION_BACKENDS = [
     # django-axes first, so a locked-out login never reaches the password check.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    # Members sign in with their e-mail address.
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's (members sign in with their e-mail address), taking
+    # the user read with the session row (members/auth.py).
+    "members.auth.ModelBackend",
+    "members.auth.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -373,6 +376,8 @@ PERMISSIONS_POLICY = (
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, each row naming its user: one query for both.
+SESSION_ENGINE = "members.sessions"
 
 # HTTPS-only production: HSTS, secure cookies and a redirect to HTTPS. The
 # proxy in front terminates TLS and says so in X-Forwarded-Proto.

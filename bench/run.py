@@ -162,7 +162,7 @@ from community.models import Tag
 tag = Tag.objects.filter(slug__startswith="demo-").order_by("slug").first() or seeded.tags.first()
 newest = list(posts.only("slug")[:{MANY_POSTS}])
 from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
+from members.sessions import SessionStore
 from members.models import Member
 user, _ = get_user_model().objects.get_or_create(
     username="bench-member", defaults={{"email": "bench-member@example.kr"}}
@@ -170,7 +170,7 @@ user, _ = get_user_model().objects.get_or_create(
 Member.objects.get_or_create(user=user, defaults={{"display_name": "벤치 회원"}})
 session = SessionStore()
 session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[BACKEND_SESSION_KEY] = "members.auth.ModelBackend"
 session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 session.create()
 print(json.dumps({{

@@ -1,6 +1,7 @@
 """Members, what they contribute, and what they report."""
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -9,6 +10,46 @@ from django.utils import timezone
 from community.models import Answer, Post
 
 DISPLAY_NAME_LENGTH = 40
+
+
+class SessionManager(models.Manager):
+    def get_queryset(self):
+        # A session is read to learn who is signed in: its user comes in the
+        # same query (members/sessions.py, members/auth.py).
+        return super().get_queryset().select_related("user")
+
+
+class Session(AbstractBaseSession):
+    """A browser's session (SESSION_ENGINE = "members.sessions"), as Django keeps it,
+    plus the user signed in with it, if any."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sessions",
+        # A session is saved from its data, which can still name a user deleted
+        # meanwhile: with a constraint that save would fail (and Django's
+        # create() would retry it forever). Read with a LEFT JOIN, such a
+        # session has no user.
+        db_constraint=False,
+    )
+
+    objects = SessionManager()
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = "세션"
+        verbose_name_plural = "세션"
+
+    def __str__(self):
+        return self.session_key
+
+    @classmethod
+    def get_session_store_class(cls):
+        from members.sessions import SessionStore
+
+        return SessionStore
 
 
 class MemberManager(models.Manager):

@@ -10,7 +10,14 @@ from django.core.management import call_command
 from community import services
 from community.models import Answer, Post
 
-BACKUP_EXCLUDES = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
+BACKUP_EXCLUDES = [
+    "contenttypes",
+    "auth.permission",
+    "sessions",
+    "members.session",
+    "admin.logentry",
+    "axes",
+]
 
 
 def content_snapshot():

@@ -256,17 +256,18 @@ def test_member_pages_query_budgets(member_client, member, editor, django_assert
         )
         services.report(member=member, answer=answer, kind="incorrect", reason=f"틀림 {n}")
     services.answer(member=member, post=post, body="답변")
-    # session, user, member, approved count, contributions, reports: for any number of rows.
-    with django_assert_num_queries(6):
+    # The session with its user, member, approved count, contributions, reports:
+    # for any number of rows.
+    with django_assert_num_queries(5):
         assert member_client.get("/members/me/").status_code == 200
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert member_client.get("/members/ask/").status_code == 200
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert member_client.get(f"/members/questions/{post.slug}/answer/").status_code == 200
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert member_client.get(f"/members/answers/{answer.uid}/report/").status_code == 200
-    # session, user, member: the form shows the name the member has.
-    with django_assert_num_queries(3):
+    # The session with its user, member: the form shows the name the member has.
+    with django_assert_num_queries(2):
         assert member_client.get("/members/me/name/").status_code == 200
 
 
