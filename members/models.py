@@ -12,13 +12,6 @@ from community.models import Answer, Post
 DISPLAY_NAME_LENGTH = 40
 
 
-class SessionManager(models.Manager):
-    def get_queryset(self):
-        # A session is read to learn who is signed in: its user comes in the
-        # same query (members/sessions.py, members/auth.py).
-        return super().get_queryset().select_related("user")
-
-
 class Session(AbstractBaseSession):
     """A browser's session (SESSION_ENGINE = "members.sessions"), as Django keeps it,
     plus the user signed in with it, if any."""
@@ -35,8 +28,6 @@ class Session(AbstractBaseSession):
         # session has no user.
         db_constraint=False,
     )
-
-    objects = SessionManager()
 
     class Meta(AbstractBaseSession.Meta):
         verbose_name = "세션"

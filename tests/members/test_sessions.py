@@ -1,11 +1,14 @@
 """A session's row names its user: who is signed in costs one query, and is checked
 as Django checks it (members/sessions.py, members/auth.py)."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from members.models import Session
 from tests.factories import make_answer, make_post
@@ -105,3 +108,15 @@ def test_a_session_of_an_anonymous_visitor_names_no_user(post):
     row = Session.objects.get(session_key=session.session_key)
     assert row.user is None
     assert 'href="/accounts/login/"' in client.get("/community/").content.decode()
+
+
+def test_an_expired_session_signs_no_one_in(post):
+    member = make_member()
+    client = signed_in(member)
+    key = client.cookies["sessionid"].value
+    Session.objects.filter(session_key=key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    page = client.get("/community/").content.decode()
+    assert member.email not in page
+    assert 'href="/accounts/login/"' in page
