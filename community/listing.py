@@ -13,32 +13,33 @@ from django.conf import settings
 from django.utils.functional import cached_property
 
 from community import search
+from community.models import Post
 from community.pagination import Cursor, paginate_newest_first
 from pagecache.context_processors import kept_in
 
 
 class NewestFirstListing:
-    """The page of `posts` (a queryset of published posts) that `params` ask for."""
+    """The page of the list (of `kind`, with `tag`) that `params` ask for."""
 
-    def __init__(self, posts, params, *, sparse=False):
+    def __init__(self, params, *, kind=None, tag=None):
         # Parsed now: a bad cursor is answered with a 400 (InvalidCursor), not
         # found halfway through rendering.
         self.before = Cursor.parse(params["before"]) if "before" in params else None
         self.after = Cursor.parse(params["after"]) if "after" in params else None
-        self._posts, self._params, self._sparse = posts, params, sparse
+        self._params, self._kind, self._tag = params, kind, tag
         self.seconds = settings.FRAGMENT_CACHE_SECONDS
         self.cache = kept_in(self.seconds)
 
     @cached_property
     def page(self):
-        # The list item's query is built here too: building it costs as much
+        # The query is built here, not in the view: building it costs as much
         # as rendering a kept page.
         return paginate_newest_first(
-            self._posts.for_list(),
+            Post.objects.listed(kind=self._kind, tag=self._tag).for_list(),
             before=self.before,
             after=self.after,
             size=settings.COMMUNITY_PAGE_SIZE,
-            sparse=self._sparse,
+            sparse=self._tag is not None,
         )
 
     @property
@@ -53,16 +54,16 @@ class NewestFirstListing:
 
 
 class SearchListing:
-    """The page of a search for `query` in `posts` (a queryset of published
-    posts) that `params` ask for."""
+    """The page of a search for `query` in the list (of `kind`, with `tag`)
+    that `params` ask for."""
 
     newer_url = older_url = None
 
-    def __init__(self, posts, query, params):
+    def __init__(self, query, params, *, kind=None, tag=None):
         cursor = params.get("cursor")
         # Parsed now, as NewestFirstListing's cursors are.
         self.cursor = search.SearchCursor.parse(cursor) if cursor else None
-        self._posts, self._query, self._params = posts, query, params
+        self._query, self._params, self._kind, self._tag = query, params, kind, tag
         self.seconds = settings.FRAGMENT_CACHE_SECONDS
         self.cache = kept_in(self.seconds, "searches")
 
@@ -70,7 +71,7 @@ class SearchListing:
     def page(self):
         # Built here, as NewestFirstListing's query is: only when not kept.
         return search.search_page(
-            self._posts.for_search(),
+            Post.objects.listed(kind=self._kind, tag=self._tag).for_search(),
             self._query,
             cursor=self.cursor,
             size=settings.COMMUNITY_PAGE_SIZE,

@@ -65,12 +65,6 @@ def _community_list(request, tag=None):
     if kind is not None and kind not in KIND_CHOICES:
         return bad_request(request, "알 수 없는 글 종류입니다.")
     query = search.clean_query(params.get("q", ""))
-
-    posts = Post.objects.published()
-    if kind:
-        posts = posts.of_kind(kind)
-    if tag:
-        posts = posts.tagged(tag)
     context = {
         "kind": kind,
         "tag": tag,
@@ -82,9 +76,9 @@ def _community_list(request, tag=None):
     }
     try:
         if query:
-            listing = SearchListing(posts, query, params)
+            listing = SearchListing(query, params, kind=kind, tag=tag)
         else:
-            listing = NewestFirstListing(posts, params, sparse=tag is not None)
+            listing = NewestFirstListing(params, kind=kind, tag=tag)
     except InvalidCursor as error:
         return bad_request(request, str(error))
     response = render(request, "community/post_list.html", {**context, "listing": listing})

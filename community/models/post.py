@@ -123,6 +123,15 @@ class PostQuerySet(models.QuerySet):
     def tagged(self, tag):
         return self.filter(tags=tag)
 
+    def listed(self, *, kind=None, tag=None):
+        """The published posts the list shows, of `kind` and with `tag` if given."""
+        posts = self.published()
+        if kind:
+            posts = posts.of_kind(kind)
+        if tag:
+            posts = posts.tagged(tag)
+        return posts
+
     def sharing(self, links, post):
         """Other posts linked to one of the records `post` has in `links`
         ("tags" or "formats"; `post`'s own are loaded)."""
