@@ -22,6 +22,8 @@ _read_with_session = ContextVar("read_with_session", default=None)
 
 class SessionUserMixin:
     def get_user(self, user_id):
+        # As ModelBackend.get_user, without its query when the session's row
+        # brought this very user.
         user = _read_with_session.get()
         if user is None or str(user.pk) != str(user_id):
             return super().get_user(user_id)
