@@ -223,3 +223,19 @@ def test_tables_stored_before_the_scroll_boxes_are_boxed_and_cached_pages_let_go
         assert ContentVersion.objects.get().version > version
     finally:
         migrate(latest())
+
+
+@pytest.mark.django_db
+def test_a_migrated_database_has_the_moved_models_under_guide_only():
+    """A fresh `migrate` leaves no content type (and so no permission of the Editors
+    group) under the moved models' old label. It did when a new community
+    migration depended on the guide's latest: the guide's later migrations then ran
+    before community 0019, which found the guide's content types already made."""
+    from django.contrib.auth.models import Group
+    from django.contrib.contenttypes.models import ContentType
+
+    assert not ContentType.objects.filter(app_label="community", model__in=MOVED_ALL).exists()
+    editors = Group.objects.get(name="Editors")
+    assert not editors.permissions.filter(content_type__app_label="community").exclude(
+        content_type__model__in=["post", "answer", "tag", "synonym"]
+    )

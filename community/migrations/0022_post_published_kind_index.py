@@ -5,9 +5,11 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
+    # Not on the guide's latest migration, as makemigrations wrote: that moved
+    # guide 0002-0005 before community 0019, which then found the guide's
+    # content types already made and left the moved models' old ones behind.
     dependencies = [
         ('community', '0021_list_facet_counts'),
-        ('guide', '0005_tables_in_scroll_boxes'),
     ]
 
     operations = [
