@@ -162,7 +162,8 @@ from community.models import Tag
 tag = Tag.objects.filter(slug__startswith="demo-").order_by("slug").first() or seeded.tags.first()
 newest = list(posts.only("slug")[:{MANY_POSTS}])
 from django.contrib.auth import get_user_model, SESSION_KEY, BACKEND_SESSION_KEY, HASH_SESSION_KEY
-from members.sessions import SessionStore
+from importlib import import_module
+SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 from members.models import Member
 user, _ = get_user_model().objects.get_or_create(
     username="bench-member", defaults={{"email": "bench-member@example.kr"}}

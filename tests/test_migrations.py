@@ -226,16 +226,23 @@ def test_tables_stored_before_the_scroll_boxes_are_boxed_and_cached_pages_let_go
 
 
 @pytest.mark.django_db
-def test_a_migrated_database_has_the_moved_models_under_guide_only():
-    """A fresh `migrate` leaves no content type (and so no permission of the Editors
-    group) under the moved models' old label. It did when a new community
-    migration depended on the guide's latest: the guide's later migrations then ran
-    before community 0019, which found the guide's content types already made."""
-    from django.contrib.auth.models import Group
+def test_the_move_runs_before_the_guides_later_migrations():
+    """
+    From an empty database, community 0019 moves the reference records' content
+    types to guide before the guide's later migrations make guide's own. When a
+    new community migration depended on the guide's latest, Django planned those
+    first, and a fresh `migrate` kept the old content types (with the Editors
+    group holding their permissions).
+    """
     from django.contrib.contenttypes.models import ContentType
 
-    assert not ContentType.objects.filter(app_label="community", model__in=MOVED_ALL).exists()
-    editors = Group.objects.get(name="Editors")
-    assert not editors.permissions.filter(content_type__app_label="community").exclude(
-        content_type__model__in=["post", "answer", "tag", "synonym"]
+    plan = [
+        (migration.app_label, migration.name)
+        for migration, _backwards in MigrationExecutor(connection).migration_plan(
+            latest(), clean_start=True
+        )
+    ]
+    assert plan.index(("community", "0019_reference_records_to_guide")) < plan.index(
+        ("guide", "0002_model_catalogue")
     )
+    assert not ContentType.objects.filter(app_label="community", model__in=MOVED_ALL).exists()
